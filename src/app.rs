@@ -1,0 +1,250 @@
+//! What each command does, given parsed arguments; the binaries only parse and exit.
+//!
+//! Exit statuses: 0 success; 1 an input could not be read, or a selector matched
+//! nothing; 2 usage errors and store errors (unknown hash, corrupt original);
+//! `headroom run` exits with the command's own status.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::Path;
+
+use crate::cli::{CatArgs, Cli, Command, FilterArgs};
+use crate::pipeline::{self, Options, Report};
+use crate::retrieve::{self, Found, Selector};
+use crate::store::{self, Store};
+
+/// Runs `headroom` with parsed arguments; returns the exit status.
+pub fn headroom(cli: Cli) -> i32 {
+    match cli.command {
+        None => filter_files(&cli.files, &cli.filter),
+        Some(Command::Run { filter, command }) => run(&command, &filter),
+        Some(Command::Retrieve(args)) => cat(args),
+        Some(Command::Detect { filter, file }) => detect(file.as_deref(), &filter),
+        Some(Command::Gc {
+            older_than,
+            max_size,
+            store,
+        }) => gc(older_than.as_deref(), max_size.as_deref(), &store.resolve()),
+    }
+}
+
+fn options(args: &FilterArgs) -> Options {
+    Options {
+        query: args.query.clone().filter(|q| !q.trim().is_empty()),
+        forced: args.kind,
+        cmd: args.cmd.clone().filter(|c| !c.trim().is_empty()),
+        budget: args.budget,
+        lossless: args.lossless,
+        store_dir: args.store.resolve(),
+    }
+}
+
+fn stdout() -> BufWriter<io::StdoutLock<'static>> {
+    BufWriter::with_capacity(64 * 1024, io::stdout().lock())
+}
+
+/// Reports a filter run on stderr: its note, and statistics when asked.
+fn report(result: &Report, stats: bool) {
+    if let Some(note) = &result.note {
+        eprintln!("headroom: {note}");
+    }
+    if stats {
+        if let Ok(line) = serde_json::to_string(result) {
+            eprintln!("{line}");
+        }
+    }
+}
+
+fn open_input(path: &Path) -> io::Result<Box<dyn Read>> {
+    if path.as_os_str() == "-" {
+        Ok(Box::new(io::stdin().lock()))
+    } else {
+        Ok(Box::new(File::open(path)?))
+    }
+}
+
+fn filter_files(files: &[std::path::PathBuf], args: &FilterArgs) -> i32 {
+    let opts = options(args);
+    let stdin = [std::path::PathBuf::from("-")];
+    let files = if files.is_empty() { &stdin[..] } else { files };
+    let mut out = stdout();
+    let mut status = 0;
+    for (i, path) in files.iter().enumerate() {
+        let mut input = match open_input(path) {
+            Ok(input) => input,
+            Err(e) => {
+                eprintln!("headroom: {}: {e}", path.display());
+                status = 1;
+                continue;
+            }
+        };
+        if files.len() > 1 {
+            let sep = if i == 0 { "" } else { "\n" };
+            if let Err(e) = write!(out, "{sep}==> {} <==\n", path.display()) {
+                return output_error(e);
+            }
+        }
+        match pipeline::filter(&mut input, &mut out, &opts) {
+            Ok(r) => report(&r, args.stats),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return 0,
+            Err(e) => {
+                eprintln!("headroom: {}: {e}", path.display());
+                status = 1;
+            }
+        }
+    }
+    match out.flush() {
+        Ok(()) => status,
+        Err(e) => output_error(e),
+    }
+}
+
+/// A reader that went away is not an error (`headroom | head`); anything else is.
+fn output_error(e: io::Error) -> i32 {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        0
+    } else {
+        eprintln!("headroom: cannot write output: {e}");
+        1
+    }
+}
+
+fn run(command: &[std::ffi::OsString], args: &FilterArgs) -> i32 {
+    let opts = options(args);
+    let mut out = stdout();
+    match crate::run::run(command, &opts, &mut out) {
+        Err((status, message)) => {
+            eprintln!("headroom: {message}");
+            status
+        }
+        Ok(outcome) => {
+            match outcome.report {
+                Ok(r) => report(&r, args.stats),
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+                Err(e) => eprintln!("headroom: {e}"),
+            }
+            let _ = out.flush();
+            outcome.status
+        }
+    }
+}
+
+fn detect(file: Option<&Path>, args: &FilterArgs) -> i32 {
+    let opts = options(args);
+    let path = file.unwrap_or(Path::new("-"));
+    let result = open_input(path).and_then(|mut input| pipeline::explain(&mut input, &opts));
+    match result {
+        Ok(d) => {
+            println!("{}: {}", d.kind.name(), d.evidence);
+            0
+        }
+        Err(e) => {
+            eprintln!("headroom: {}: {e}", path.display());
+            1
+        }
+    }
+}
+
+fn gc(older_than: Option<&str>, max_size: Option<&str>, dir: &Path) -> i32 {
+    let parsed = (|| -> Result<_, String> {
+        let age = older_than
+            .map(store::parse_duration)
+            .transpose()
+            .map_err(|e| e.to_string())?;
+        let size = max_size
+            .map(store::parse_size)
+            .transpose()
+            .map_err(|e| e.to_string())?;
+        Ok((age, size))
+    })();
+    let (age, size) = match parsed {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("headroom gc: {e}");
+            return 2;
+        }
+    };
+    match Store::open(dir.to_path_buf()).and_then(|s| s.gc(age, size)) {
+        Ok(r) => {
+            println!(
+                "removed {} ({} bytes); kept {} ({} bytes)",
+                crate::marker::count_of(r.removed as u64, "original", "originals"),
+                crate::marker::thousands(r.freed_bytes),
+                crate::marker::count_of(r.kept as u64, "original", "originals"),
+                crate::marker::thousands(r.kept_bytes),
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("headroom gc: {e}");
+            2
+        }
+    }
+}
+
+/// Runs `headroom-cat` (and `headroom retrieve`); returns the exit status.
+pub fn cat(args: CatArgs) -> i32 {
+    let fail = |message: String| {
+        eprintln!("headroom-cat: {message}");
+        2
+    };
+    let range = match args.lines.as_deref().map(retrieve::parse_range).transpose() {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let grep = match args
+        .grep
+        .as_deref()
+        .map(regex::bytes::Regex::new)
+        .transpose()
+    {
+        Ok(g) => g,
+        Err(e) => return fail(format!("invalid --grep pattern: {e}")),
+    };
+    let selector = Selector {
+        lines: range,
+        grep,
+        query: args.query.clone().filter(|q| !q.trim().is_empty()),
+    };
+    let store = match Store::open(args.store.resolve()) {
+        Ok(s) => s,
+        Err(e) => return fail(e.to_string()),
+    };
+    let hash = match store.resolve(&args.hash) {
+        Ok(h) => h,
+        Err(e) => return fail(e.to_string()),
+    };
+    if let Err(e) = store.verify(&hash) {
+        return fail(e.to_string());
+    }
+    let mut out = stdout();
+    let open = || -> io::Result<Box<dyn Read>> {
+        Ok(Box::new(io::BufReader::with_capacity(
+            256 * 1024,
+            store.open_blob(&hash).map_err(io::Error::other)?,
+        )))
+    };
+    let result = (|| -> io::Result<Found> {
+        let all = (1, u64::MAX);
+        match (&selector.query, &selector.grep, selector.lines) {
+            (Some(q), _, range) => {
+                let mut open = open;
+                retrieve::print_query(&mut open, q, range.unwrap_or(all), &hash.short(), &mut out)
+            }
+            (None, Some(re), range) => {
+                retrieve::print_grep(&mut open()?, re, range.unwrap_or(all), &mut out)
+            }
+            (None, None, Some(range)) => retrieve::print_range(&mut open()?, range, &mut out),
+            (None, None, None) => {
+                io::copy(&mut open()?, &mut out)?;
+                Ok(Found::Something)
+            }
+        }
+    })();
+    match result.and_then(|found| out.flush().map(|_| found)) {
+        Ok(Found::Something) => 0,
+        Ok(Found::Nothing) => 1,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(e) => fail(e.to_string()),
+    }
+}

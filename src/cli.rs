@@ -1,0 +1,147 @@
+//! Command-line definitions, shared by `--help`, the man pages and both binaries.
+//!
+//! Flags are documented once, here; `man/*.1` are generated from these definitions
+//! (see `tests/man.rs`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::detect::ContentType;
+use crate::pipeline::DEFAULT_BUDGET;
+
+/// Shrink tool output for AI agents; every elision is marked and retrievable.
+///
+/// Reads FILEs (or standard input), detects what kind of output it is, and prints a
+/// smaller view that keeps what matters: errors, warnings, rare events, lines that
+/// match --query. Everything left out is stored, and each marker says how to get it
+/// back with `headroom-cat`. Inputs under about 500 tokens pass through unchanged.
+#[derive(Debug, Parser)]
+#[command(name = "headroom", version, args_conflicts_with_subcommands = true)]
+#[command(
+    after_help = "Examples:\n  cargo test 2>&1 | headroom\n  headroom run -- make -j8\n  headroom-cat 3f9a2c81d4e7 --query \"connection refused\""
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Files to compress ('-' or none: standard input).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+/// Options of the filter, shared by `headroom`, `headroom run` and `headroom detect`.
+#[derive(Debug, Clone, Args)]
+pub struct FilterArgs {
+    /// What you are looking for: matching lines are kept whole.
+    #[arg(short = 'q', long, env = "HEADROOM_QUERY", value_name = "TEXT")]
+    pub query: Option<String>,
+
+    /// Force the content type instead of detecting it.
+    #[arg(short = 't', long = "type", value_enum, value_name = "TYPE")]
+    pub kind: Option<ContentType>,
+
+    /// The command that produced the input, as a routing hint.
+    #[arg(long, env = "HEADROOM_CMD", value_name = "COMMAND")]
+    pub cmd: Option<String>,
+
+    /// Target size of the view in tokens (must-keep lines may exceed it).
+    #[arg(short = 'b', long, value_name = "TOKENS", default_value_t = DEFAULT_BUDGET)]
+    pub budget: u64,
+
+    /// Never elide anything: output is the input.
+    #[arg(long)]
+    pub lossless: bool,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Print one JSON line of statistics on stderr.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+/// Where the originals are kept.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// Store directory [default: $XDG_DATA_HOME/headroom].
+    #[arg(long = "store", env = "HEADROOM_STORE", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+impl StoreArgs {
+    pub fn resolve(&self) -> PathBuf {
+        self.dir
+            .clone()
+            .unwrap_or_else(crate::store::Store::default_dir)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a command and compress its output (stdout and stderr, interleaved).
+    ///
+    /// Exits with the command's status (128+N if killed by signal N; 127 if it
+    /// cannot be started). The command runs without a shell unless you write one:
+    /// `headroom run -- sh -c 'make | tee log'`.
+    Run {
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// The command and its arguments.
+        #[arg(required = true, last = true, value_name = "CMD")]
+        command: Vec<std::ffi::OsString>,
+    },
+    /// Print a stored original, or part of it (same as headroom-cat).
+    Retrieve(CatArgs),
+    /// Print the detected content type and why.
+    Detect {
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// File to examine ('-' or none: standard input).
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// Prune the store (by default: older than 30 days, over 2 GiB in total).
+    Gc {
+        /// Remove originals older than this (e.g. 7d, 12h, 90m).
+        #[arg(long, value_name = "DUR")]
+        older_than: Option<String>,
+        /// Then remove the oldest until the store is at most this big (e.g. 500M, 2G).
+        #[arg(long, value_name = "SIZE")]
+        max_size: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+/// Print a stored original, or the part of it a selector names.
+///
+/// With no selector the original is printed byte for byte, after its BLAKE3 hash is
+/// verified. Selectors combine: -L restricts the lines that --grep and --query search.
+/// Exit status: 0 when something was printed, 1 when a selector matched nothing,
+/// 2 on errors (unknown or pruned hash, corrupt store).
+#[derive(Debug, Clone, Parser)]
+#[command(name = "headroom-cat", version)]
+pub struct CatArgs {
+    /// Hash from a marker (at least 8 hex digits of a unique prefix).
+    #[arg(value_name = "HASH")]
+    pub hash: String,
+
+    /// Lines A to B, 1-based and inclusive (A:B, A:, :B or A).
+    #[arg(short = 'L', long = "lines", value_name = "A:B")]
+    pub lines: Option<String>,
+
+    /// Lines matching this regular expression, numbered.
+    #[arg(long, value_name = "RE")]
+    pub grep: Option<String>,
+
+    /// Lines relevant to TEXT (BM25 plus exact identifiers), ranked, capped, with context.
+    #[arg(short = 'q', long, value_name = "TEXT")]
+    pub query: Option<String>,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+}

@@ -1,0 +1,858 @@
+//! Application and system logs.
+//!
+//! Each line is reduced to a *template*: digit-bearing words (numbers, hex ids, UUID
+//! pieces, IPs, timestamps), quoted values and paths are masked, and the rest is kept.
+//! Repeats of a template, adjacent or not, fold into the first occurrence with an exact
+//! count. What stays in the view, in this order until the budget is spent:
+//! 1. must-keep: the first line of every WARN/ERROR/FATAL template and of every
+//!    template that mentions a panic or an exception, the first line for each value of
+//!    their low-cardinality fields (`error state 6` ×369 hides `error state 10` ×5),
+//!    lines holding the query's exact anchors, and the head of their stack traces;
+//! 2. templates with problem words (`failed`, `refused`, `timed out`, …);
+//! 3. the templates that best match the query (BM25 over the input's lines);
+//! 4. rare templates, rarest first: rare events are what readers look for;
+//! 5. one line per value of other low-cardinality fields; the last line.
+//!
+//! Memory is bounded by the number of templates (capped), not the number of lines.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::bytes::Regex;
+
+use super::{Compressor, Context, Picker, Selection};
+use crate::marker::{count_of, thousands};
+use crate::relevance::{Bm25, Query};
+use crate::tokens;
+
+/// Templates tracked at most; lines of further new templates are still counted.
+const MAX_TEMPLATES: usize = 20_000;
+/// Variable fields per template whose values are tracked.
+const MAX_SLOTS: usize = 16;
+/// A field with more distinct values than this is not "low-cardinality".
+const MAX_VALUES: usize = 8;
+/// A value is rare when at most 1/N of its template's lines carry it.
+const RARE_VALUE_SHARE: u64 = 8;
+/// Rare-value lines kept per must-keep template regardless of budget.
+const MUST_VALUE_EXAMPLES: usize = 2;
+/// Lines that hold the query's anchors kept regardless of budget; more are offered.
+const MUST_ANCHOR_LINES: usize = 16;
+/// Continuation lines (stack frames) kept under a kept head line.
+const TRACE_KEEP: usize = 3;
+/// "Caused by:" lines kept per trace, beyond the first frames.
+const TRACE_CAUSES: usize = 4;
+/// Stack traces remembered.
+const MAX_TRACES: usize = 100_000;
+/// Templates picked for their query score at most.
+const MAX_QUERY_TEMPLATES: usize = 24;
+
+/// A log level, normalised across formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Trace,
+    Debug,
+    Info,
+    Notice,
+    Warn,
+    Error,
+    Fatal,
+}
+
+impl Level {
+    const ALL: [Level; 7] = [
+        Level::Fatal,
+        Level::Error,
+        Level::Warn,
+        Level::Notice,
+        Level::Info,
+        Level::Debug,
+        Level::Trace,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Trace => "TRACE",
+            Level::Debug => "DEBUG",
+            Level::Info => "INFO",
+            Level::Notice => "NOTICE",
+            Level::Warn => "WARN",
+            Level::Error => "ERROR",
+            Level::Fatal => "FATAL",
+        }
+    }
+
+    fn from_word(word: &[u8]) -> Option<Level> {
+        let mut upper = [0u8; 12];
+        if word.len() > upper.len() {
+            return None;
+        }
+        for (u, b) in upper.iter_mut().zip(word) {
+            *u = b.to_ascii_uppercase();
+        }
+        Some(match &upper[..word.len()] {
+            b"FATAL" | b"CRITICAL" | b"CRIT" | b"EMERG" | b"EMERGENCY" | b"ALERT" | b"PANIC" => {
+                Level::Fatal
+            }
+            b"ERROR" | b"ERR" | b"SEVERE" => Level::Error,
+            b"WARN" | b"WARNING" => Level::Warn,
+            b"NOTICE" => Level::Notice,
+            b"INFO" | b"INFORMATION" | b"LOG" => Level::Info,
+            b"DEBUG" | b"FINE" | b"FINER" => Level::Debug,
+            b"TRACE" | b"VERBOSE" | b"FINEST" => Level::Trace,
+            _ => return None,
+        })
+    }
+
+    fn from_letter(letter: u8) -> Option<Level> {
+        Some(match letter {
+            b'V' => Level::Trace,
+            b'D' => Level::Debug,
+            b'I' => Level::Info,
+            b'W' => Level::Warn,
+            b'E' => Level::Error,
+            b'F' | b'A' => Level::Fatal,
+            _ => return None,
+        })
+    }
+}
+
+/// The level a line declares, looked for among its first words: `ERROR`, `[error]`,
+/// `error:`, `Info`, or Android's single letter after the pid and tid.
+pub fn level_of(line: &[u8]) -> Option<Level> {
+    let head = &line[..line.len().min(200)];
+    let mut prev_numeric = false;
+    for (i, raw) in head
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .enumerate()
+    {
+        let bracketed = raw.first().is_some_and(|b| matches!(b, b'[' | b'<' | b'('));
+        let word = trim_punct(raw);
+        let colon = raw.last() == Some(&b':');
+        if word.len() == 1 && prev_numeric && i < 8 {
+            if let Some(level) = Level::from_letter(word[0]) {
+                return Some(level);
+            }
+        }
+        if word.len() >= 3 {
+            let all_upper = word.iter().all(|b| b.is_ascii_uppercase());
+            let capitalised =
+                word[0].is_ascii_uppercase() && word[1..].iter().all(|b| b.is_ascii_lowercase());
+            let lower = word.iter().all(|b| b.is_ascii_lowercase());
+            if all_upper || capitalised || (lower && (bracketed || colon)) {
+                if let Some(level) = Level::from_word(word) {
+                    return Some(level);
+                }
+            }
+        }
+        prev_numeric = !word.is_empty() && word.iter().all(|b| b.is_ascii_digit());
+    }
+    None
+}
+
+fn trim_punct(w: &[u8]) -> &[u8] {
+    let is_p = |b: &u8| !b.is_ascii_alphanumeric();
+    let start = w.iter().position(|b| !is_p(b)).unwrap_or(w.len());
+    let end = w.iter().rposition(|b| !is_p(b)).map_or(start, |e| e + 1);
+    &w[start..end]
+}
+
+/// Words that make a line must-keep whatever its level.
+fn severe_words() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)panic|exception|traceback|\bfatal\b|segfault|segmentation fault|core dumped",
+        )
+        .expect("static regex")
+    })
+}
+
+/// Words that make a template worth showing before ordinary ones.
+fn problem_words() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)error|fail|\bdenied\b|refused|timed? ?out|\babort|\bunable\b|\bcannot\b|can't|could not|not found|\binvalid\b|unexpected|\bkilled\b|corrupt|\bproblem|unreachable|\blost\b|\bbad\b|\bwarning\b|\bdenied\b|\bmissing\b",
+        )
+        .expect("static regex")
+    })
+}
+
+/// A continuation line belongs to the record above it: stack frames, `Caused by:`,
+/// `... 12 more`, Python's indented `File "…"` lines.
+pub fn is_continuation(line: &[u8]) -> bool {
+    match line.first() {
+        Some(b' ' | b'\t') => line.iter().any(|b| !b.is_ascii_whitespace()),
+        Some(b'C') => line.starts_with(b"Caused by"),
+        _ => false,
+    }
+}
+
+fn is_cause(line: &[u8]) -> bool {
+    let t = trim_start(line);
+    t.starts_with(b"Caused by") || t.starts_with(b"During handling") || t.starts_with(b"The above")
+}
+
+fn trim_start(line: &[u8]) -> &[u8] {
+    let n = line.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    &line[n..]
+}
+
+/// A fast 64-bit mixing hash (FxHash's step); templates are hashed byte by byte while
+/// they are masked, so no template string is ever built.
+#[derive(Clone, Copy)]
+struct Fx(u64);
+
+impl Fx {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    fn add(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(Self::K);
+    }
+    fn add_all(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.add(b);
+        }
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// One masked value of a line: its hash, and whether it stands alone in its
+/// whitespace-delimited token (`10` in `state 10`, `0x800f0805`) rather than being a
+/// piece of a compound such as a timestamp, an IP address or a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Masked {
+    pub hash: u64,
+    pub simple: bool,
+}
+
+/// Masks `line` into a template hash, pushing every masked value into `slots`. A
+/// masked value is a word (letters, digits, `_`) that holds a digit, a double-quoted
+/// string, or a whitespace-delimited token with two or more path separators.
+/// Whitespace runs count as one space.
+pub fn template_of(line: &[u8], slots: &mut Vec<Masked>) -> u64 {
+    slots.clear();
+    let mut h = Fx(0);
+    let mut i = 0;
+    let n = line.len();
+    let mut token_start_slot = 0;
+    let mark_simple = |slots: &mut Vec<Masked>, from: usize| {
+        if slots.len() == from + 1 {
+            slots[from].simple = true;
+        }
+    };
+    while i < n {
+        let b = line[i];
+        if b.is_ascii_whitespace() {
+            mark_simple(slots, token_start_slot);
+            while i < n && line[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            token_start_slot = slots.len();
+            h.add(b' ');
+            continue;
+        }
+        // At the start of a token: a path or URL is one value.
+        if i == 0 || line[i - 1].is_ascii_whitespace() {
+            let end = line[i..]
+                .iter()
+                .position(|b| b.is_ascii_whitespace())
+                .map_or(n, |p| i + p);
+            let seps = line[i..end]
+                .iter()
+                .filter(|&&b| b == b'/' || b == b'\\')
+                .count();
+            if seps >= 2 && end - i > 3 {
+                let mut v = Fx(1);
+                v.add_all(&line[i..end]);
+                slots.push(Masked {
+                    hash: v.0,
+                    simple: false,
+                });
+                token_start_slot = slots.len();
+                h.add_all(b"<path>");
+                i = end;
+                continue;
+            }
+        }
+        if b == b'"' {
+            if let Some(len) = line[i + 1..n.min(i + 257)].iter().position(|&c| c == b'"') {
+                let mut v = Fx(2);
+                v.add_all(&line[i + 1..i + 1 + len]);
+                slots.push(Masked {
+                    hash: v.0,
+                    simple: false,
+                });
+                h.add_all(b"\"*\"");
+                i += len + 2;
+                continue;
+            }
+        }
+        if is_word_byte(b) {
+            let start = i;
+            let mut digit = false;
+            while i < n && is_word_byte(line[i]) {
+                digit |= line[i].is_ascii_digit();
+                i += 1;
+            }
+            if digit {
+                let mut v = Fx(3);
+                v.add_all(&line[start..i]);
+                slots.push(Masked {
+                    hash: v.0,
+                    simple: false,
+                });
+                h.add(b'#');
+            } else {
+                h.add_all(&line[start..i]);
+            }
+            continue;
+        }
+        h.add(b);
+        i += 1;
+    }
+    mark_simple(slots, token_start_slot);
+    h.0
+}
+
+/// One distinct value of a variable field, with where it first appeared.
+#[derive(Debug, Clone, Copy)]
+struct Value {
+    hash: u64,
+    first: u64,
+    count: u64,
+    cost: u32,
+}
+
+/// The values seen in one variable field of a template, until there are too many.
+#[derive(Debug, Clone, Default)]
+struct Slot {
+    values: Vec<Value>,
+    overflow: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Template {
+    first: u64,
+    count: u64,
+    cost: u32,
+    level: Option<Level>,
+    severe: bool,
+    problem: bool,
+    /// Query term frequencies and length of the first line, when it has any term.
+    query_tf: Option<(Box<[u32]>, u32)>,
+    slots: Vec<Slot>,
+}
+
+impl Template {
+    fn must_keep(&self) -> bool {
+        self.severe || self.level.is_some_and(|l| l >= Level::Warn)
+    }
+
+    /// First lines of the values of low-cardinality fields, rarest first.
+    fn value_examples(&self) -> Vec<Value> {
+        let mut out: Vec<Value> = Vec::new();
+        if self.count < 3 {
+            return out;
+        }
+        for slot in &self.slots {
+            if slot.overflow || slot.values.len() < 2 {
+                continue;
+            }
+            for v in &slot.values {
+                if v.first != self.first && !out.iter().any(|o| o.first == v.first) {
+                    out.push(*v);
+                }
+            }
+        }
+        out.sort_by_key(|v| (v.count, v.first));
+        out
+    }
+}
+
+/// A record with continuation lines (a stack trace, a multi-line message).
+#[derive(Debug, Clone)]
+struct Trace {
+    head: u64,
+    /// (index, cost) of the first continuation lines and of its "Caused by" lines.
+    shown: Vec<(u64, u32)>,
+}
+
+/// The log compressor; see the module documentation.
+pub struct LogCompressor {
+    query: Query,
+    templates: Vec<Template>,
+    by_hash: HashMap<u64, usize>,
+    untracked: u64,
+    levels: HashMap<Level, u64>,
+    lines: u64,
+    continuation_lines: u64,
+    traces: Vec<Trace>,
+    current_head: Option<(u64, usize)>,
+    first_time: Option<String>,
+    last_line_head: Vec<u8>,
+    first_cost: u32,
+    last_cost: u32,
+    bm25: Bm25,
+    anchor_lines: Vec<(u64, u32)>,
+    anchor_total: u64,
+    scratch_slots: Vec<Masked>,
+    scratch_tf: Vec<u32>,
+}
+
+impl LogCompressor {
+    pub fn new(query: &Query) -> LogCompressor {
+        LogCompressor {
+            query: query.clone(),
+            templates: Vec::new(),
+            by_hash: HashMap::new(),
+            untracked: 0,
+            levels: HashMap::new(),
+            lines: 0,
+            continuation_lines: 0,
+            traces: Vec::new(),
+            current_head: None,
+            first_time: None,
+            last_line_head: Vec::new(),
+            first_cost: 0,
+            last_cost: 0,
+            bm25: Bm25::new(query),
+            anchor_lines: Vec::new(),
+            anchor_total: 0,
+            scratch_slots: Vec::new(),
+            scratch_tf: Vec::new(),
+        }
+    }
+
+    fn observe_continuation(&mut self, index: u64, line: &[u8], cost: u32) {
+        self.continuation_lines += 1;
+        let Some((head, seen)) = self.current_head.as_mut() else {
+            return;
+        };
+        *seen += 1;
+        let keep = *seen <= TRACE_KEEP || is_cause(line);
+        if !keep {
+            return;
+        }
+        let head = *head;
+        if self.traces.last().map(|t| t.head) != Some(head) {
+            if self.traces.len() >= MAX_TRACES {
+                return;
+            }
+            self.traces.push(Trace {
+                head,
+                shown: Vec::new(),
+            });
+        }
+        let trace = self.traces.last_mut().expect("just pushed");
+        if trace.shown.len() < TRACE_KEEP + TRACE_CAUSES {
+            trace.shown.push((index, cost));
+        }
+    }
+
+    fn observe_template(&mut self, index: u64, line: &[u8], cost: u32) {
+        let hash = template_of(line, &mut self.scratch_slots);
+        let id = match self.by_hash.get(&hash) {
+            Some(&id) => id,
+            None if self.templates.len() < MAX_TEMPLATES => {
+                let query_tf = if self.query.terms().is_empty() {
+                    None
+                } else {
+                    let len = self.query.term_freqs(line, &mut self.scratch_tf);
+                    self.scratch_tf
+                        .iter()
+                        .any(|&t| t > 0)
+                        .then(|| (self.scratch_tf.clone().into_boxed_slice(), len))
+                };
+                self.templates.push(Template {
+                    first: index,
+                    count: 0,
+                    cost,
+                    level: level_of(line),
+                    severe: severe_words().is_match(line),
+                    problem: problem_words().is_match(line),
+                    query_tf,
+                    slots: Vec::new(),
+                });
+                self.by_hash.insert(hash, self.templates.len() - 1);
+                self.templates.len() - 1
+            }
+            None => {
+                self.untracked += 1;
+                if let Some(level) = level_of(line) {
+                    *self.levels.entry(level).or_default() += 1;
+                }
+                return;
+            }
+        };
+        let t = &mut self.templates[id];
+        t.count += 1;
+        if let Some(level) = t.level {
+            *self.levels.entry(level).or_default() += 1;
+        }
+        let n_slots = self.scratch_slots.len().min(MAX_SLOTS);
+        if t.slots.len() < n_slots {
+            t.slots.resize(n_slots, Slot::default());
+        }
+        for (slot, value) in t.slots.iter_mut().zip(&self.scratch_slots) {
+            if slot.overflow || !value.simple {
+                continue;
+            }
+            let value = value.hash;
+            if let Some(v) = slot.values.iter_mut().find(|v| v.hash == value) {
+                v.count += 1;
+            } else if slot.values.len() < MAX_VALUES {
+                slot.values.push(Value {
+                    hash: value,
+                    first: index,
+                    count: 1,
+                    cost,
+                });
+            } else {
+                slot.overflow = true;
+                slot.values = Vec::new();
+            }
+        }
+        self.current_head = Some((index, 0));
+    }
+
+    fn header(&self, shown: usize, over_budget: bool) -> String {
+        let mut parts = vec![format!("{}", count_of(self.lines, "line", "lines"))];
+        if let Some(first) = &self.first_time {
+            if let Some(last) = find_time(&self.last_line_head) {
+                parts.push(if *first == last {
+                    first.clone()
+                } else {
+                    format!("{first} → {last}")
+                });
+            }
+        }
+        let levels: Vec<String> = Level::ALL
+            .iter()
+            .filter_map(|l| {
+                self.levels
+                    .get(l)
+                    .map(|n| format!("{} {}", thousands(*n), l.label()))
+            })
+            .collect();
+        if !levels.is_empty() {
+            parts.push(levels.join(", "));
+        }
+        parts.push(count_of(
+            self.templates.len() as u64 + u64::from(self.untracked > 0),
+            "template",
+            "templates",
+        ));
+        parts.push(format!("{} shown", thousands(shown as u64)));
+        if over_budget {
+            parts.push("over budget: must-keep lines".to_string());
+        }
+        format!("[log: {}]", parts.join(" · "))
+    }
+}
+
+impl Compressor for LogCompressor {
+    fn observe(&mut self, index: u64, line: &[u8]) {
+        self.lines += 1;
+        let cost = tokens::estimate(line) as u32 + 1;
+        if !self.query.terms().is_empty() {
+            let len = self.query.term_freqs(line, &mut self.scratch_tf);
+            self.bm25.add(&self.scratch_tf, len);
+        }
+        if !self.query.anchors().is_empty() && self.query.anchor_hits(line) > 0 {
+            self.anchor_total += 1;
+            if self.anchor_lines.len() < 4 * MUST_ANCHOR_LINES {
+                self.anchor_lines.push((index, cost));
+            }
+        }
+        if index == 0 {
+            self.first_cost = cost;
+        }
+        if self.first_time.is_none() {
+            self.first_time = find_time(line);
+        }
+        self.last_line_head.clear();
+        self.last_line_head
+            .extend_from_slice(&line[..line.len().min(120)]);
+        self.last_cost = cost;
+        if is_continuation(line) {
+            self.observe_continuation(index, line, cost);
+        } else {
+            self.observe_template(index, line, cost);
+        }
+    }
+
+    fn select(&mut self, ctx: &Context) -> Selection {
+        let mut picker = Picker::new(ctx.budget);
+        let note =
+            |t: &Template| (t.count > 1).then(|| format!("[×{} similar]", thousands(t.count)));
+
+        // 1. Must-keep.
+        for t in self.templates.iter().filter(|t| t.must_keep()) {
+            picker.must(t.first, u64::from(t.cost), note(t));
+            let rare = t
+                .value_examples()
+                .into_iter()
+                .filter(|v| v.count * RARE_VALUE_SHARE <= t.count)
+                .take(MUST_VALUE_EXAMPLES);
+            for v in rare {
+                picker.must(v.first, u64::from(v.cost), None);
+            }
+        }
+        for &(index, cost) in self.anchor_lines.iter().take(MUST_ANCHOR_LINES) {
+            picker.must(index, u64::from(cost), None);
+        }
+
+        // The first and the last line frame the story.
+        if self.lines > 0 {
+            picker.offer(0, u64::from(self.first_cost), None);
+            picker.offer(self.lines - 1, u64::from(self.last_cost), None);
+        }
+
+        // 2. Problem words; 3. query matches; 4. rare templates.
+        let mut order: Vec<usize> = (0..self.templates.len())
+            .filter(|&i| self.templates[i].problem && !self.templates[i].must_keep())
+            .collect();
+        order.sort_by_key(|&i| (self.templates[i].count, self.templates[i].first));
+        let mut scored: Vec<(f64, usize)> = self
+            .templates
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                t.query_tf
+                    .as_ref()
+                    .map(|(tf, len)| (self.bm25.score(tf, *len), i))
+            })
+            .filter(|(s, _)| *s > 0.0)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        order.extend(scored.iter().take(MAX_QUERY_TEMPLATES).map(|&(_, i)| i));
+        let mut rare: Vec<usize> = (0..self.templates.len()).collect();
+        rare.sort_by_key(|&i| (self.templates[i].count, self.templates[i].first));
+        order.extend(rare);
+        for &i in &order {
+            let t = &self.templates[i];
+            picker.offer(t.first, u64::from(t.cost), note(t));
+            if picker.full() {
+                break;
+            }
+        }
+        for &(index, cost) in self.anchor_lines.iter().skip(MUST_ANCHOR_LINES) {
+            picker.offer(index, u64::from(cost), None);
+        }
+
+        // 5. Values of low-cardinality fields.
+        if !picker.full() {
+            let mut examples: Vec<Value> = self
+                .templates
+                .iter()
+                .flat_map(|t| t.value_examples())
+                .collect();
+            examples.sort_by_key(|v| (v.count, v.first));
+            for v in examples {
+                if !picker.offer(v.first, u64::from(v.cost), None) {
+                    break;
+                }
+            }
+        }
+        // Stack traces under kept heads: the first frames and the causes.
+        for trace in &self.traces {
+            if picker.contains(trace.head) {
+                for &(index, cost) in &trace.shown {
+                    picker.must(index, u64::from(cost), None);
+                }
+            }
+        }
+        let over = picker.over_budget();
+        let mut selection = picker.finish(None);
+        selection.header = Some(self.header(selection.keep.len(), over));
+        selection
+    }
+
+    fn label(&self, line: &[u8]) -> Option<&'static str> {
+        if is_continuation(line) {
+            return Some("trace");
+        }
+        level_of(line).map(Level::label)
+    }
+}
+
+/// The timestamp a line starts with, in the common log formats.
+fn find_time(line: &[u8]) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?x)
+            \d{4}-\d{2}-\d{2}[\x20T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?  # ISO 8601
+            | \d{4}/\d{1,2}/\d{1,2}[\x20:]\d{2}:\d{2}:\d{2}                             # 2016/9/27 20:30:31
+            | [A-Z][a-z]{2}\ [A-Z][a-z]{2}\ +\d{1,2}\ \d{2}:\d{2}:\d{2}\ \d{4}        # Sun Dec 04 04:47:44 2005
+            | \d{2}-\d{2}\ \d{2}:\d{2}:\d{2}\.\d+                                    # Android 03-17 16:13:38.811
+            | [A-Z][a-z]{2}\ +\d{1,2}\ \d{2}:\d{2}:\d{2}                             # syslog Nov  9 12:01:01
+            | \d{1,2}\.\d{1,2}\ \d{2}:\d{2}:\d{2}                                    # Proxifier 10.30 16:49:06
+            ",
+        )
+        .expect("static regex")
+    });
+    let head = &line[..line.len().min(80)];
+    re.find(head)
+        .map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn template(line: &str) -> u64 {
+        template_of(line.as_bytes(), &mut Vec::new())
+    }
+
+    #[test]
+    fn numbers_ids_and_paths_are_masked() {
+        assert_eq!(
+            template("2015-10-18 18:01:47,978 INFO [main] Created attempt_1445_0020 at /tmp/a/b"),
+            template("2015-10-19 09:11:02,001 INFO [main] Created attempt_9999_0001 at /var/x/y")
+        );
+        assert_ne!(
+            template("INFO Created attempt_1 ok"),
+            template("INFO Deleted attempt_1 ok")
+        );
+        assert_eq!(template("tag=\"View Lock\" x"), template("tag=\"Other\" x"));
+    }
+
+    #[test]
+    fn values_of_masked_fields_are_reported() {
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        template_of(b"mod_jk child workerEnv in error state 6", &mut a);
+        template_of(b"mod_jk child workerEnv in error state 10", &mut b);
+        assert_eq!(a.len(), 1);
+        assert!(a[0].simple);
+        assert_ne!(a, b);
+        template_of(b"2015-07-29 19:04:29,071 at /10.1.2.3:88 pid 42", &mut a);
+        let simple: Vec<bool> = a.iter().map(|m| m.simple).collect();
+        assert_eq!(simple.iter().filter(|&&s| s).count(), 1);
+        assert_eq!(simple.last(), Some(&true));
+    }
+
+    #[test]
+    fn levels_across_formats() {
+        let cases: [(&str, Option<Level>); 8] = [
+            ("2015-10-18 18:01:47,978 ERROR [main] x", Some(Level::Error)),
+            (
+                "[Sun Dec 04 04:47:44 2005] [error] mod_jk",
+                Some(Level::Error),
+            ),
+            (
+                "03-17 16:13:38.811  1702  2395 D WindowManager: x",
+                Some(Level::Debug),
+            ),
+            (
+                "03-17 16:13:38.811  1702  2395 E ActivityManager: x",
+                Some(Level::Error),
+            ),
+            (
+                "2016-09-28 04:30:30, Info                  CBS    Loaded",
+                Some(Level::Info),
+            ),
+            (
+                "Nov 9 12:01:01 tbird sshd[1761]: error: Bind to port 22",
+                Some(Level::Error),
+            ),
+            (
+                "2015-07-29 17:41:44,747 - WARN  [Send] - x",
+                Some(Level::Warn),
+            ),
+            ("the info we need is an error in the text", None),
+        ];
+        for (line, want) in cases {
+            assert_eq!(level_of(line.as_bytes()), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn timestamps_are_found() {
+        assert_eq!(
+            find_time(b"2015-10-18 18:01:47,978 INFO x").as_deref(),
+            Some("2015-10-18 18:01:47,978")
+        );
+        assert_eq!(
+            find_time(b"[Sun Dec 04 04:47:44 2005] [notice] x").as_deref(),
+            Some("Sun Dec 04 04:47:44 2005")
+        );
+        assert_eq!(find_time(b"no time here"), None);
+    }
+
+    fn run(lines: &[String], budget: u64, query: &str) -> Selection {
+        let q = Query::parse(query);
+        let mut c = LogCompressor::new(&q);
+        for (i, l) in lines.iter().enumerate() {
+            c.observe(i as u64, l.as_bytes());
+        }
+        c.select(&Context { query: &q, budget })
+    }
+
+    #[test]
+    fn buried_errors_are_kept_and_repeats_fold() {
+        let mut lines: Vec<String> = (0..5000)
+            .map(|i| {
+                format!(
+                    "2024-01-01 00:00:{:02} INFO worker {i} finished job {}",
+                    i % 60,
+                    i * 7
+                )
+            })
+            .collect();
+        lines[1234] = "2024-01-01 00:20:34 ERROR disk /dev/sda1 is full".into();
+        lines[4321] = "2024-01-01 01:12:01 WARN retrying upload 3".into();
+        let s = run(&lines, 200, "");
+        let kept: Vec<u64> = s.keep.iter().map(|k| k.index).collect();
+        assert!(kept.contains(&1234) && kept.contains(&4321), "{kept:?}");
+        assert!(kept.contains(&0));
+        assert!(kept.len() < 40, "{}", kept.len());
+        let first = s.keep.iter().find(|k| k.index == 0).unwrap();
+        assert_eq!(first.note.as_deref(), Some("[×4,998 similar]"));
+        let header = s.header.unwrap();
+        assert!(
+            header.contains("4,998 INFO, 1 WARN, 1 ERROR")
+                || header.contains("1 ERROR, 1 WARN, 4,998 INFO"),
+            "{header}"
+        );
+    }
+
+    #[test]
+    fn rare_values_of_a_field_are_shown() {
+        let mut lines: Vec<String> = (0..400)
+            .map(|i| format!("[t{i}] [error] mod_jk child workerEnv in error state 6"))
+            .collect();
+        lines[300] = "[t300] [error] mod_jk child workerEnv in error state 10".into();
+        let s = run(&lines, 10_000, "");
+        assert!(s.keep.iter().any(|k| k.index == 300));
+    }
+
+    #[test]
+    fn stack_traces_are_trimmed_under_their_head() {
+        let mut lines = vec!["2024-01-01 ERROR boom".to_string()];
+        lines.extend((0..50).map(|i| format!("\tat com.example.Foo.bar{i}(Foo.java:{i})")));
+        lines.push("Caused by: java.io.IOException: disk".into());
+        lines.extend((0..20).map(|i| format!("\tat com.example.Baz.q{i}(Baz.java:{i})")));
+        lines.push("2024-01-01 INFO done".into());
+        let s = run(&lines, 100, "");
+        let kept: Vec<u64> = s.keep.iter().map(|k| k.index).collect();
+        assert!(kept.starts_with(&[0, 1, 2, 3]), "{kept:?}");
+        assert!(kept.contains(&51), "Caused by kept: {kept:?}");
+        assert!(!kept.contains(&10));
+    }
+
+    #[test]
+    fn query_anchors_are_kept() {
+        let lines: Vec<String> = (0..3000)
+            .map(|i| format!("INFO block blk_{i} stored on node {}", i % 7))
+            .collect();
+        let s = run(&lines, 50, "what happened to blk_2718?");
+        assert!(s.keep.iter().any(|k| k.index == 2718));
+    }
+}

@@ -1,0 +1,163 @@
+//! Compressors: one module per content family, behind one small trait.
+//!
+//! A compressor never reads the store, writes output or formats a marker. It sees the
+//! input's lines once (`observe`), then says which lines the view keeps (`select`);
+//! the pipeline renders everything else as marked, retrievable line ranges and asks
+//! the compressor for a category per elided line (`label`) so each marker can give a
+//! breakdown such as `4,190 INFO, 23 WARN`. Two passes over a spooled input keep
+//! memory bounded by what is kept, not by the input's size.
+
+pub mod log;
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use crate::detect::ContentType;
+use crate::relevance::Query;
+
+/// What a compressor is asked to do.
+pub struct Context<'a> {
+    /// What the reader is looking for (may be empty).
+    pub query: &'a Query,
+    /// Target size of the view, in estimated tokens.
+    pub budget: u64,
+}
+
+/// One line the view keeps, by 0-based index, with an optional note appended to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kept {
+    pub index: u64,
+    pub note: Option<String>,
+}
+
+/// A compressor's decision: a header line and the lines to keep, in input order.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub header: Option<String>,
+    pub keep: Vec<Kept>,
+}
+
+/// The interface every compressor implements.
+pub trait Compressor {
+    /// Pass one: sees every line (without its line ending; very long lines are cut to
+    /// a prefix), in order, with its 0-based index.
+    fn observe(&mut self, index: u64, line: &[u8]);
+    /// Between the passes: decides what the view keeps.
+    fn select(&mut self, ctx: &Context) -> Selection;
+    /// Pass two: a short category for an elided line, counted in its marker
+    /// (`None`: no category).
+    fn label(&self, line: &[u8]) -> Option<&'static str>;
+}
+
+/// The compressor for a content type.
+pub fn for_type(kind: ContentType, query: &Query) -> Box<dyn Compressor> {
+    match kind {
+        ContentType::Log => Box::new(log::LogCompressor::new(query)),
+        ContentType::Text | ContentType::Binary => Box::new(text::TextCompressor::new(query)),
+    }
+}
+
+/// Fills a view up to a token budget: must-keep lines always go in, the rest in the
+/// order offered until the budget is spent. Shared so every compressor counts and
+/// reports its budget the same way.
+#[derive(Debug)]
+pub struct Picker {
+    budget: u64,
+    used: u64,
+    kept: BTreeMap<u64, Option<String>>,
+}
+
+impl Picker {
+    pub fn new(budget: u64) -> Picker {
+        Picker {
+            budget,
+            used: 0,
+            kept: BTreeMap::new(),
+        }
+    }
+
+    /// Keeps a line whatever the budget says.
+    pub fn must(&mut self, index: u64, cost: u64, note: Option<String>) {
+        self.insert(index, cost, note);
+    }
+
+    /// Keeps a line if it fits; returns false once the budget is spent.
+    pub fn offer(&mut self, index: u64, cost: u64, note: Option<String>) -> bool {
+        if self.kept.contains_key(&index) {
+            self.insert(index, cost, note);
+            return true;
+        }
+        if self.used + cost > self.budget {
+            return false;
+        }
+        self.insert(index, cost, note);
+        true
+    }
+
+    /// True when nothing more fits.
+    pub fn full(&self) -> bool {
+        self.used >= self.budget
+    }
+
+    /// True when must-keep lines alone went past the budget.
+    pub fn over_budget(&self) -> bool {
+        self.used > self.budget
+    }
+
+    pub fn contains(&self, index: u64) -> bool {
+        self.kept.contains_key(&index)
+    }
+
+    fn insert(&mut self, index: u64, cost: u64, note: Option<String>) {
+        match self.kept.get_mut(&index) {
+            Some(existing) => {
+                if existing.is_none() {
+                    *existing = note;
+                }
+            }
+            None => {
+                self.used += cost;
+                self.kept.insert(index, note);
+            }
+        }
+    }
+
+    pub fn finish(self, header: Option<String>) -> Selection {
+        Selection {
+            header,
+            keep: self
+                .kept
+                .into_iter()
+                .map(|(index, note)| Kept { index, note })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picker_respects_budget_but_not_for_must_keep() {
+        let mut p = Picker::new(10);
+        assert!(p.offer(3, 6, None));
+        assert!(!p.offer(4, 6, None));
+        p.must(9, 20, Some("x".into()));
+        assert!(p.over_budget());
+        let s = p.finish(None);
+        assert_eq!(
+            s.keep,
+            vec![
+                Kept {
+                    index: 3,
+                    note: None
+                },
+                Kept {
+                    index: 9,
+                    note: Some("x".into())
+                }
+            ]
+        );
+    }
+}

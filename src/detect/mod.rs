@@ -1,0 +1,85 @@
+//! Content detection: which compressor reads an input, and why.
+//!
+//! Routing uses, in order: a forced `--type`; the producing command (`--cmd`, `headroom
+//! run`); cheap structural sniffing of the input's first block. Every decision carries
+//! its evidence so `headroom detect` can explain it.
+
+mod binary;
+mod command;
+mod sniff;
+
+pub use binary::sniff_kind as binary_kind;
+
+/// The content types this build knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum ContentType {
+    /// Application and system logs.
+    Log,
+    /// Prose and anything unrecognised.
+    Text,
+    /// Bytes that are not text.
+    Binary,
+}
+
+impl ContentType {
+    pub fn name(self) -> &'static str {
+        match self {
+            ContentType::Log => "log",
+            ContentType::Text => "text",
+            ContentType::Binary => "binary",
+        }
+    }
+}
+
+/// A routing decision and the evidence for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detection {
+    pub kind: ContentType,
+    pub evidence: String,
+}
+
+/// Picks the content type of an input from its first block (`head`), a forced type
+/// and the producing command, in that order of authority; binary content is never
+/// routed to a text compressor, whatever the hints say.
+pub fn detect(head: &[u8], forced: Option<ContentType>, cmd: Option<&str>) -> Detection {
+    if let Some(kind) = forced {
+        return Detection {
+            kind,
+            evidence: "forced with --type".into(),
+        };
+    }
+    if let Some(why) = binary::looks_binary(head) {
+        return Detection {
+            kind: ContentType::Binary,
+            evidence: why,
+        };
+    }
+    if let Some(d) = cmd.and_then(command::route) {
+        return d;
+    }
+    sniff::sniff(head)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forced_type_wins() {
+        let d = detect(b"\0\0\0", Some(ContentType::Text), None);
+        assert_eq!(d.kind, ContentType::Text);
+    }
+
+    #[test]
+    fn binary_beats_a_command_hint() {
+        let d = detect(b"\x89PNG\r\n\x1a\n\0\0\0", None, Some("docker logs web"));
+        assert_eq!(d.kind, ContentType::Binary);
+    }
+
+    #[test]
+    fn command_hint_routes_logs() {
+        let d = detect(b"hello\nworld\n", None, Some("kubectl logs api-7d9f"));
+        assert_eq!(d.kind, ContentType::Log);
+        assert!(d.evidence.contains("kubectl logs"), "{}", d.evidence);
+    }
+}

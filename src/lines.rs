@@ -1,0 +1,126 @@
+//! Splitting a byte stream into lines with bounded memory.
+//!
+//! Lines can be arbitrarily long (a minified bundle, a 100 MB JSON line); only the
+//! first [`MAX_LINE`] bytes of each are held, together with the line's full length.
+
+/// Bytes of a line that are kept for analysis and display.
+pub const MAX_LINE: usize = 2000;
+
+/// Feeds chunks in, calls back once per line with (0-based index, prefix, full length).
+/// The prefix excludes the line ending (`\n` or `\r\n`).
+#[derive(Debug, Default)]
+pub struct Splitter {
+    index: u64,
+    buf: Vec<u8>,
+    len: u64,
+}
+
+impl Splitter {
+    pub fn new() -> Splitter {
+        Splitter::default()
+    }
+
+    /// Splits `chunk`, calling `f` for every line it completes.
+    pub fn feed(&mut self, mut chunk: &[u8], f: &mut impl FnMut(u64, &[u8], u64)) {
+        while let Some(nl) = memchr::memchr(b'\n', chunk) {
+            self.push(&chunk[..nl]);
+            self.emit(f);
+            chunk = &chunk[nl + 1..];
+        }
+        self.push(chunk);
+    }
+
+    /// Ends the input: a last line without a newline is still a line.
+    pub fn finish(&mut self, f: &mut impl FnMut(u64, &[u8], u64)) {
+        if self.len > 0 {
+            self.emit(f);
+        }
+    }
+
+    /// Lines completed so far.
+    pub fn lines(&self) -> u64 {
+        self.index
+    }
+
+    fn push(&mut self, part: &[u8]) {
+        self.len += part.len() as u64;
+        let room = (MAX_LINE + 1).saturating_sub(self.buf.len());
+        self.buf.extend_from_slice(&part[..part.len().min(room)]);
+    }
+
+    fn emit(&mut self, f: &mut impl FnMut(u64, &[u8], u64)) {
+        let mut len = self.len;
+        let mut line = &self.buf[..];
+        if line.len() as u64 == len && line.last() == Some(&b'\r') {
+            line = &line[..line.len() - 1];
+            len -= 1;
+        }
+        let line = &line[..line.len().min(MAX_LINE)];
+        f(self.index, line, len);
+        self.index += 1;
+        self.buf.clear();
+        self.len = 0;
+    }
+}
+
+/// Cuts `line` to at most `max` bytes without splitting a UTF-8 character.
+pub fn cut_at_char(line: &[u8], max: usize) -> &[u8] {
+    if line.len() <= max {
+        return line;
+    }
+    let mut end = max;
+    while end > 0 && (line[end] & 0xC0) == 0x80 {
+        end -= 1;
+    }
+    &line[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(chunks: &[&[u8]]) -> Vec<(u64, Vec<u8>, u64)> {
+        let mut out = Vec::new();
+        let mut s = Splitter::new();
+        let mut f = |i, l: &[u8], n| out.push((i, l.to_vec(), n));
+        for c in chunks {
+            s.feed(c, &mut f);
+        }
+        s.finish(&mut f);
+        out
+    }
+
+    #[test]
+    fn lines_across_chunks() {
+        let got = split(&[b"ab", b"c\nde\r\n", b"f"]);
+        assert_eq!(
+            got,
+            vec![
+                (0, b"abc".to_vec(), 3),
+                (1, b"de".to_vec(), 2),
+                (2, b"f".to_vec(), 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn trailing_newline_adds_no_empty_line() {
+        assert_eq!(split(&[b"a\n"]).len(), 1);
+        assert_eq!(split(&[b"a\n\n"]).len(), 2);
+        assert_eq!(split(&[]).len(), 0);
+    }
+
+    #[test]
+    fn long_lines_keep_a_prefix_and_their_length() {
+        let long = vec![b'x'; 10 * MAX_LINE];
+        let got = split(&[&long, b"\n"]);
+        assert_eq!(got[0].1.len(), MAX_LINE);
+        assert_eq!(got[0].2, 10 * MAX_LINE as u64);
+    }
+
+    #[test]
+    fn cuts_respect_characters() {
+        let s = "aé".as_bytes();
+        assert_eq!(cut_at_char(s, 2), b"a");
+    }
+}

@@ -1,0 +1,123 @@
+//! The one marker format, shared by every compressor.
+//!
+//! A marker is one short line that says what was left out, where, and the exact
+//! command that brings it back, e.g.
+//!
+//! ```text
+//! [… 4,213 lines L120-4332 elided: 4,190 INFO, 23 WARN · headroom-cat 3f9a2c81d4e7 -L 120:4332]
+//! ```
+//!
+//! Compressors never format markers themselves: they describe elisions as ranges and
+//! the pipeline calls the functions here, so the wording stays identical everywhere.
+
+use memchr::memmem;
+
+/// How many hex digits of the BLAKE3 hash a marker shows.
+pub const SHORT_HASH_LEN: usize = 12;
+
+/// The literal every marker contains; also how already-compressed text is recognised.
+pub const TAG: &str = "headroom-cat ";
+
+/// `1234567` → `"1,234,567"`: counts in markers are exact and easy to read.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `"line"`/`"lines"` with the count in front.
+pub fn count_of(n: u64, singular: &str, plural: &str) -> String {
+    format!(
+        "{} {}",
+        thousands(n),
+        if n == 1 { singular } else { plural }
+    )
+}
+
+/// A run of whole lines left out. `first` and `last` are 1-based and inclusive, as
+/// `headroom-cat -L first:last` takes them. `breakdown` lists (count, label) pairs.
+pub fn elided_lines(hash: &str, first: u64, last: u64, breakdown: &[(u64, &str)]) -> String {
+    let n = last - first + 1;
+    let mut s = format!("[… {} L{first}-{last} elided", count_of(n, "line", "lines"));
+    if !breakdown.is_empty() {
+        s.push_str(": ");
+        let parts: Vec<String> = breakdown
+            .iter()
+            .map(|(c, label)| format!("{} {label}", thousands(*c)))
+            .collect();
+        s.push_str(&parts.join(", "));
+    }
+    s.push_str(&format!(" · {TAG}{hash} -L {first}:{last}]"));
+    s
+}
+
+/// The tail of one over-long line left out; `line` is 1-based.
+pub fn cut_line(hash: &str, line: u64, omitted_bytes: u64) -> String {
+    format!(
+        "[… {} of L{line} cut · {TAG}{hash} -L {line}:{line}]",
+        count_of(omitted_bytes, "byte", "bytes")
+    )
+}
+
+/// The one-line stand-in for binary input.
+pub fn binary(hash: &str, kind: &str, size: u64) -> String {
+    format!(
+        "[binary {kind}, {} · {TAG}{hash} > FILE]",
+        count_of(size, "byte", "bytes")
+    )
+}
+
+/// True when `text` already holds a marker (`headroom-cat ` followed by 8+ hex
+/// digits), so it is a view and must not be compressed again.
+pub fn contains_marker(text: &[u8]) -> bool {
+    let finder = memmem::Finder::new(TAG.as_bytes());
+    finder.find_iter(text).any(|at| {
+        let rest = &text[at + TAG.len()..];
+        rest.iter().take_while(|b| b.is_ascii_hexdigit()).count() >= 8
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(4_190_123), "4,190,123");
+    }
+
+    #[test]
+    fn elided_lines_matches_the_spec_example() {
+        let m = elided_lines("3f9a2c81d4e7", 120, 4332, &[(4190, "INFO"), (23, "WARN")]);
+        assert_eq!(
+            m,
+            "[… 4,213 lines L120-4332 elided: 4,190 INFO, 23 WARN · headroom-cat 3f9a2c81d4e7 -L 120:4332]"
+        );
+        assert!(contains_marker(m.as_bytes()));
+    }
+
+    #[test]
+    fn single_line_is_singular() {
+        let m = elided_lines("3f9a2c81d4e7", 7, 7, &[]);
+        assert_eq!(
+            m,
+            "[… 1 line L7-7 elided · headroom-cat 3f9a2c81d4e7 -L 7:7]"
+        );
+    }
+
+    #[test]
+    fn plain_mentions_of_the_tool_are_not_markers() {
+        assert!(!contains_marker(b"run headroom-cat HASH to get it back"));
+        assert!(!contains_marker(b"headroom-cat 3f9a2c"));
+        assert!(contains_marker(b"x headroom-cat 3f9a2c81 -L 1:2"));
+    }
+}

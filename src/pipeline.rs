@@ -1,0 +1,472 @@
+//! read → detect → store → compress → write. Fail-open lives here, once.
+//!
+//! The input is read in chunks. Small inputs, inputs that are already views and
+//! `--lossless` runs pass straight through without touching the store. Everything else
+//! is spooled into the store while the compressor sees it line by line (pass one); the
+//! stored original is then read back to render the view (pass two), so memory stays
+//! bounded whatever the input's size. The view replaces the input only when the
+//! original is safely stored and the view is smaller; on any failure the output is the
+//! input, byte for byte, with one line on stderr saying why.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read, Write};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use crate::compress::{self, Compressor, Context, Selection};
+use crate::detect::{self, ContentType, Detection};
+use crate::lines::{cut_at_char, Splitter, MAX_LINE};
+use crate::marker;
+use crate::relevance::Query;
+use crate::store::{EntryMeta, Hash, Store};
+use crate::tokens;
+
+/// Inputs estimated below this many tokens pass through untouched: a marker is not
+/// worth it for a few hundred tokens.
+pub const PASS_THROUGH_TOKENS: u64 = 500;
+
+/// Default size of a view, in estimated tokens.
+pub const DEFAULT_BUDGET: u64 = 4000;
+
+/// Bytes read before deciding what the input is.
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// Chunk size for streaming.
+const CHUNK: usize = 256 * 1024;
+
+/// Kept lines are shown up to this many bytes, then cut with a marker.
+const SHOWN_LINE_BYTES: usize = MAX_LINE;
+
+/// An elided run of up to this many bytes is shown instead of marked, since the
+/// marker (about 90 bytes) would cost as much.
+const TINY_GAP_BYTES: usize = 100;
+
+/// What the filter is asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub query: Option<String>,
+    pub forced: Option<ContentType>,
+    pub cmd: Option<String>,
+    pub budget: u64,
+    pub lossless: bool,
+    pub store_dir: PathBuf,
+}
+
+/// What the filter did, for `--stats` and for the store's metadata.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Report {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub tokens_in: u64,
+    pub tokens_out: u64,
+    pub ms: f64,
+    pub hash: Option<String>,
+    /// Why the output is the input, when it is.
+    #[serde(skip)]
+    pub note: Option<String>,
+}
+
+/// Compresses `input` into `output` as `headroom` does.
+///
+/// Errors are only those of reading the input or writing the output (a reader that
+/// closed the pipe shows up as `BrokenPipe`); everything else falls back to passing the
+/// input through, and says so in [`Report::note`].
+pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> io::Result<Report> {
+    let started = Instant::now();
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    let eof = fill(input, &mut head, HEAD_BYTES)?;
+    let mut report = Report {
+        kind: "pass".into(),
+        ..Report::default()
+    };
+    let pass_reason = if eof && tokens::estimate(&head) < PASS_THROUGH_TOKENS {
+        Some("small")
+    } else if marker::contains_marker(&head) {
+        Some("already a view")
+    } else {
+        None
+    };
+    let detection = detect::detect(&head, opts.forced, opts.cmd.as_deref());
+    if pass_reason.is_some() || (opts.lossless && detection.kind != ContentType::Binary) {
+        report.kind = if pass_reason.is_some() {
+            "pass"
+        } else {
+            detection.kind.name()
+        }
+        .into();
+        pass_through(&head, input, output, &mut report)?;
+        return Ok(finish(report, started));
+    }
+    report.kind = detection.kind.name().into();
+
+    let store = match Store::open(opts.store_dir.clone()) {
+        Ok(store) => store,
+        Err(e) => {
+            report.note = Some(format!("store unavailable, output is lossless: {e}"));
+            pass_through(&head, input, output, &mut report)?;
+            return Ok(finish(report, started));
+        }
+    };
+    let query = Query::parse(opts.query.as_deref().unwrap_or(""));
+    let mut compressor =
+        (detection.kind != ContentType::Binary).then(|| compress::for_type(detection.kind, &query));
+
+    // Pass one: spool into the store while the compressor observes.
+    let spooled = match spool(&store, &head, input, compressor.as_mut(), &mut report)? {
+        Spooled::Stored(hash) => hash,
+        Spooled::Failed {
+            recovered,
+            rest,
+            why,
+        } => {
+            report.note = Some(format!(
+                "could not store the original, output is lossless: {why}"
+            ));
+            report.bytes_in = 0;
+            report.tokens_in = 0;
+            copy_counted(&mut recovered.as_slice(), output, &mut report)?;
+            copy_counted(&mut rest.as_slice(), output, &mut report)?;
+            copy_counted(input, output, &mut report)?;
+            return Ok(finish(report, started));
+        }
+    };
+    report.hash = Some(spooled.to_string());
+    let short = spooled.short();
+
+    // Pass two: render the view from the stored original.
+    let view = match compressor.as_mut() {
+        None => Ok(binary_view(&head, &short, report.bytes_in)),
+        Some(c) => render_guarded(&store, &spooled, c.as_mut(), &query, opts.budget, &short),
+    };
+    match view {
+        Ok(view) if (view.len() as u64) < report.bytes_in => {
+            report.bytes_out = view.len() as u64;
+            report.tokens_out = tokens::estimate(&view);
+            output.write_all(&view)?;
+        }
+        outcome => {
+            if let Err(why) = outcome {
+                report.note = Some(format!("compression failed, output is lossless: {why}"));
+            }
+            let tokens_in = report.tokens_in;
+            report.bytes_in = 0;
+            let mut original = store.open_blob(&spooled).map_err(io::Error::other)?;
+            copy_counted(&mut original, output, &mut report)?;
+            report.tokens_out = tokens_in;
+            report.tokens_in = tokens_in;
+        }
+    }
+    let meta = EntryMeta {
+        time_unix: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        size: report.bytes_in,
+        content_type: report.kind.clone(),
+        command: opts.cmd.clone(),
+        bytes_out: report.bytes_out,
+        tokens_in: report.tokens_in,
+        tokens_out: report.tokens_out,
+    };
+    if let Err(e) = store.record(&spooled, &meta) {
+        report
+            .note
+            .get_or_insert(format!("original stored, metadata not recorded: {e}"));
+    }
+    if let Some(e) = store.auto_gc() {
+        report
+            .note
+            .get_or_insert(format!("automatic pruning failed: {e}"));
+    }
+    Ok(finish(report, started))
+}
+
+fn finish(mut report: Report, started: Instant) -> Report {
+    report.ms = (started.elapsed().as_secs_f64() * 1e5).round() / 100.0;
+    report
+}
+
+/// Reads into `buf` until it holds `want` bytes or the input ends; true at the end.
+fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
+    let start = buf.len();
+    let got = input.take((want - start) as u64).read_to_end(buf)?;
+    Ok(start + got < want)
+}
+
+fn pass_through(
+    head: &[u8],
+    input: &mut dyn Read,
+    output: &mut dyn Write,
+    report: &mut Report,
+) -> io::Result<()> {
+    copy_counted(&mut &head[..], output, report)?;
+    copy_counted(input, output, report)?;
+    report.tokens_out = report.tokens_in;
+    Ok(())
+}
+
+/// Copies everything, counting bytes and estimated tokens as both in and out.
+fn copy_counted(
+    input: &mut dyn Read,
+    output: &mut dyn Write,
+    report: &mut Report,
+) -> io::Result<()> {
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        output.write_all(&buf[..n])?;
+        report.bytes_in += n as u64;
+        report.bytes_out += n as u64;
+        report.tokens_in += tokens::estimate(&buf[..n]);
+    }
+}
+
+enum Spooled {
+    Stored(Hash),
+    /// The store failed part way: the bytes consumed so far, to be passed through.
+    Failed {
+        recovered: Vec<u8>,
+        rest: Vec<u8>,
+        why: String,
+    },
+}
+
+/// Pass one: writes the whole input into a store spool while the compressor observes
+/// its lines. If the store fails, every byte consumed so far is handed back.
+fn spool(
+    store: &Store,
+    head: &[u8],
+    input: &mut dyn Read,
+    mut compressor: Option<&mut Box<dyn Compressor>>,
+    report: &mut Report,
+) -> io::Result<Spooled> {
+    let mut spool = match store.spool() {
+        Ok(s) => s,
+        Err(e) => {
+            return Ok(Spooled::Failed {
+                recovered: Vec::new(),
+                rest: head.to_vec(),
+                why: e.to_string(),
+            })
+        }
+    };
+    let spool_path = spool.path().to_path_buf();
+    let mut splitter = Splitter::new();
+    let mut chunk = head.to_vec();
+    loop {
+        if let Err(e) = spool.write_all(&chunk) {
+            // Every earlier chunk was written whole; this one is handed back whole.
+            drop(spool);
+            let recovered = read_prefix(&spool_path, report.bytes_in);
+            let _ = std::fs::remove_file(&spool_path);
+            return Ok(match recovered {
+                Ok(recovered) if recovered.len() as u64 == report.bytes_in => Spooled::Failed {
+                    recovered,
+                    rest: chunk,
+                    why: e.to_string(),
+                },
+                _ => Spooled::Failed {
+                    recovered: Vec::new(),
+                    rest: Vec::new(),
+                    why: format!("{e}; the bytes already read could not be recovered"),
+                },
+            });
+        }
+        report.bytes_in += chunk.len() as u64;
+        report.tokens_in += tokens::estimate(&chunk);
+        if let Some(c) = compressor.as_mut() {
+            splitter.feed(&chunk, &mut |i, line, _| c.observe(i, line));
+        }
+        chunk.clear();
+        if fill(input, &mut chunk, CHUNK)? && chunk.is_empty() {
+            break;
+        }
+    }
+    if let Some(c) = compressor {
+        splitter.finish(&mut |i, line, _| c.observe(i, line));
+    }
+    match store.commit(spool) {
+        Ok(hash) => Ok(Spooled::Stored(hash)),
+        Err(e) => {
+            // The rename either happened or it did not: the bytes are in one place.
+            let recovered = std::fs::read(&spool_path).unwrap_or_default();
+            Ok(Spooled::Failed {
+                recovered,
+                rest: Vec::new(),
+                why: e.to_string(),
+            })
+        }
+    }
+}
+
+fn read_prefix(path: &Path, len: u64) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    File::open(path)?.take(len).read_to_end(&mut out)?;
+    Ok(out)
+}
+
+fn binary_view(head: &[u8], short: &str, size: u64) -> Vec<u8> {
+    let kind = detect::binary_kind(head).unwrap_or("data");
+    let mut line = marker::binary(short, kind, size);
+    line.push('\n');
+    line.into_bytes()
+}
+
+/// Runs selection and rendering, turning a panic into an error so the caller can fall
+/// back to the original.
+fn render_guarded(
+    store: &Store,
+    hash: &Hash,
+    compressor: &mut dyn Compressor,
+    query: &Query,
+    budget: u64,
+    short: &str,
+) -> Result<Vec<u8>, String> {
+    let hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let selection = compressor.select(&Context { query, budget });
+        let blob = store.open_blob(hash).map_err(|e| e.to_string())?;
+        render(
+            &mut BufReader::with_capacity(CHUNK, blob),
+            &selection,
+            compressor,
+            short,
+        )
+        .map_err(|e| e.to_string())
+    }));
+    panic::set_hook(hook);
+    match result {
+        Ok(r) => r,
+        Err(payload) => Err(format!(
+            "internal error: {}",
+            payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".into())
+        )),
+    }
+}
+
+/// A run of elided lines being collected during rendering.
+#[derive(Default)]
+struct Gap {
+    first: u64,
+    count: u64,
+    labels: Vec<(&'static str, u64)>,
+    unlabelled: u64,
+    /// The lines themselves while the run is tiny enough to print instead.
+    tiny: Vec<u8>,
+    tiny_ok: bool,
+}
+
+impl Gap {
+    fn add(&mut self, index: u64, line: &[u8], full_len: u64, label: Option<&'static str>) {
+        if self.count == 0 {
+            self.first = index;
+            self.tiny_ok = true;
+        }
+        self.count += 1;
+        match label {
+            Some(l) => match self.labels.iter_mut().find(|(n, _)| *n == l) {
+                Some(entry) => entry.1 += 1,
+                None => self.labels.push((l, 1)),
+            },
+            None => self.unlabelled += 1,
+        }
+        if self.tiny_ok {
+            if self.tiny.len() + line.len() < TINY_GAP_BYTES && full_len == line.len() as u64 {
+                self.tiny.extend_from_slice(line);
+                self.tiny.push(b'\n');
+            } else {
+                self.tiny_ok = false;
+            }
+        }
+    }
+
+    fn flush(&mut self, out: &mut Vec<u8>, hash: &str) {
+        if self.count == 0 {
+            return;
+        }
+        if self.tiny_ok {
+            out.extend_from_slice(&self.tiny);
+        } else {
+            let mut breakdown = std::mem::take(&mut self.labels);
+            if !breakdown.is_empty() && self.unlabelled > 0 {
+                breakdown.push(("other", self.unlabelled));
+            }
+            breakdown.sort_by(|a, b| b.1.cmp(&a.1));
+            let parts: Vec<(u64, &str)> = breakdown.iter().map(|&(l, n)| (n, l)).collect();
+            let last = self.first + self.count;
+            out.extend_from_slice(
+                marker::elided_lines(hash, self.first + 1, last, &parts).as_bytes(),
+            );
+            out.push(b'\n');
+        }
+        *self = Gap::default();
+    }
+}
+
+/// Pass two: the kept lines, in order, with a marker for every elided run.
+fn render(
+    original: &mut dyn Read,
+    selection: &Selection,
+    compressor: &dyn Compressor,
+    hash: &str,
+) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    if let Some(header) = &selection.header {
+        let header = header.trim_end_matches(']');
+        out.extend_from_slice(format!("{header} · {}{hash}]\n", marker::TAG).as_bytes());
+    }
+    let mut keep = selection.keep.iter().peekable();
+    let mut gap = Gap::default();
+    let mut splitter = Splitter::new();
+    let mut on_line = |index: u64, line: &[u8], full_len: u64| {
+        while keep.next_if(|k| k.index < index).is_some() {}
+        match keep.next_if(|k| k.index == index) {
+            Some(kept) => {
+                gap.flush(&mut out, hash);
+                let shown = cut_at_char(line, SHOWN_LINE_BYTES);
+                out.extend_from_slice(shown);
+                if let Some(note) = &kept.note {
+                    out.extend_from_slice(b"  ");
+                    out.extend_from_slice(note.as_bytes());
+                }
+                if full_len > shown.len() as u64 {
+                    out.push(b' ');
+                    let cut = marker::cut_line(hash, index + 1, full_len - shown.len() as u64);
+                    out.extend_from_slice(cut.as_bytes());
+                }
+                out.push(b'\n');
+            }
+            None => gap.add(index, line, full_len, compressor.label(line)),
+        }
+    };
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let n = original.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        splitter.feed(&buf[..n], &mut on_line);
+    }
+    splitter.finish(&mut on_line);
+    gap.flush(&mut out, hash);
+    Ok(out)
+}
+
+/// The detection `headroom detect` reports for a file or stdin.
+pub fn explain(input: &mut dyn Read, opts: &Options) -> io::Result<Detection> {
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    fill(input, &mut head, HEAD_BYTES)?;
+    Ok(detect::detect(&head, opts.forced, opts.cmd.as_deref()))
+}

@@ -1,0 +1,517 @@
+//! End-to-end behaviour of the `headroom` and `headroom-cat` binaries.
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+use common::*;
+
+/// A 20,000-line log built from the real PostgreSQL fixture: its routine lines cycled,
+/// its 5 ERROR lines buried at fixed places.
+fn buried_errors_log() -> (Vec<u8>, Vec<String>) {
+    let text = String::from_utf8(read_fixture("postgres-pgbench.log")).unwrap();
+    let errors: Vec<String> = text
+        .lines()
+        .filter(|l| l.contains(" ERROR: "))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(errors.len(), 5);
+    let routine: Vec<&str> = text.lines().filter(|l| l.contains(" LOG: ")).collect();
+    let mut out = String::new();
+    let mut errors_at = [2_000, 6_000, 10_000, 14_000, 18_000]
+        .iter()
+        .zip(&errors)
+        .peekable();
+    for i in 0..20_000 {
+        match errors_at.next_if(|(at, _)| **at == i) {
+            Some((_, e)) => out.push_str(e),
+            None => out.push_str(routine[i % routine.len()]),
+        }
+        out.push('\n');
+    }
+    (out.into_bytes(), errors)
+}
+
+#[test]
+fn buried_errors_survive_and_the_original_comes_back() {
+    let store = tempfile::tempdir().unwrap();
+    let (input, errors) = buried_errors_log();
+    let out = run_with_input(&mut bin("headroom", store.path()), &input);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let view = out.stdout;
+    assert!(
+        view.len() * 100 < input.len() * 15,
+        "view is {} bytes of {}",
+        view.len(),
+        input.len()
+    );
+    let text = String::from_utf8_lossy(&view);
+    for e in &errors {
+        assert!(
+            text.lines().any(|l| l.starts_with(e.as_str())),
+            "missing {e}"
+        );
+    }
+    assert_accounts_for_every_line(&input, &view);
+
+    let hash = marker_hash(&view).expect("a marker");
+    let back = bin("headroom-cat", store.path())
+        .arg(&hash)
+        .output()
+        .unwrap();
+    assert!(back.status.success());
+    assert!(
+        back.stdout == input,
+        "headroom-cat must return the input byte for byte"
+    );
+
+    // A query made of one error's words finds it, in a small answer.
+    let words = "duplicate key value violates unique constraint";
+    let q = bin("headroom-cat", store.path())
+        .args([&hash, "--query", words])
+        .output()
+        .unwrap();
+    assert!(q.status.success());
+    let answer = String::from_utf8_lossy(&q.stdout);
+    assert!(answer.contains(&errors[2]), "{answer}");
+    assert!(
+        q.stdout.len() * 100 < input.len() * 5,
+        "answer is {} bytes",
+        q.stdout.len()
+    );
+
+    // Same input, same view.
+    let again = run_with_input(&mut bin("headroom", store.path()), &input);
+    assert_eq!(again.stdout, view);
+}
+
+#[test]
+fn small_input_passes_through_and_stores_nothing() {
+    let store = tempfile::tempdir().unwrap();
+    let input = b"hello\nworld\n";
+    let out = run_with_input(&mut bin("headroom", store.path()), input);
+    assert!(out.status.success());
+    assert_eq!(out.stdout, input);
+    assert!(
+        std::fs::read_dir(store.path()).unwrap().next().is_none(),
+        "store untouched"
+    );
+}
+
+#[test]
+fn a_view_is_not_compressed_again() {
+    let store = tempfile::tempdir().unwrap();
+    let (input, _) = buried_errors_log();
+    let view = run_with_input(&mut bin("headroom", store.path()), &input).stdout;
+    let twice = run_with_input(&mut bin("headroom", store.path()), &view).stdout;
+    assert_eq!(twice, view);
+}
+
+#[test]
+fn run_passes_the_exit_status_through() {
+    let store = tempfile::tempdir().unwrap();
+    let status = |args: &[&str]| {
+        bin("headroom", store.path())
+            .arg("run")
+            .arg("--")
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap()
+    };
+    assert_eq!(status(&["sh", "-c", "exit 7"]).status.code(), Some(7));
+    assert_eq!(status(&["true"]).status.code(), Some(0));
+    assert_eq!(
+        status(&["sh", "-c", "kill -TERM $$"]).status.code(),
+        Some(128 + 15)
+    );
+    let missing = status(&["definitely-not-a-command-xyz"]);
+    assert_eq!(missing.status.code(), Some(127));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("definitely-not-a-command-xyz"));
+}
+
+#[test]
+fn run_interleaves_stdout_and_stderr_and_compresses() {
+    let store = tempfile::tempdir().unwrap();
+    let script = "for i in $(seq 1 3000); do echo \"2024-01-01 12:00:00 INFO tick $i\"; done; \
+                  echo '2024-01-01 12:00:01 ERROR boom on stderr' >&2; echo done; exit 3";
+    let out = bin("headroom", store.path())
+        .args(["run", "--", "sh", "-c", script])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let view = String::from_utf8_lossy(&out.stdout);
+    assert!(view.contains("ERROR boom on stderr"), "{view}");
+    assert!(view.lines().last() == Some("done"), "{view}");
+    assert!(out.stdout.len() < 10_000, "{} bytes", out.stdout.len());
+}
+
+#[test]
+fn binary_input_is_summarised_and_comes_back() {
+    let store = tempfile::tempdir().unwrap();
+    let mut input = b"\x89PNG\r\n\x1a\n".to_vec();
+    input.extend((0..50_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8));
+    let out = run_with_input(&mut bin("headroom", store.path()), &input);
+    assert!(out.status.success());
+    let view = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        view.starts_with("[binary PNG image, 50,008 bytes · headroom-cat "),
+        "{view}"
+    );
+    let hash = marker_hash(&out.stdout).unwrap();
+    let back = bin("headroom-cat", store.path())
+        .arg(&hash)
+        .output()
+        .unwrap();
+    assert!(back.stdout == input);
+}
+
+#[test]
+fn invalid_utf8_inside_a_log_is_kept_byte_for_byte() {
+    let store = tempfile::tempdir().unwrap();
+    let mut input = Vec::new();
+    for i in 0..3000 {
+        input.extend_from_slice(format!("2024-01-01 12:00:00 INFO request {i} ok\n").as_bytes());
+        if i == 1500 {
+            input.extend_from_slice(b"2024-01-01 12:00:00 ERROR bad bytes \xff\xfe\xc3 here\n");
+        }
+    }
+    let out = run_with_input(&mut bin("headroom", store.path()), &input);
+    assert!(out.status.success());
+    assert!(
+        out.stdout.windows(4).any(|w| w == b"\xff\xfe\xc3 "),
+        "error line kept as bytes"
+    );
+    assert_accounts_for_every_line(&input, &out.stdout);
+    let hash = marker_hash(&out.stdout).unwrap();
+    let back = bin("headroom-cat", store.path())
+        .arg(&hash)
+        .output()
+        .unwrap();
+    assert!(back.stdout == input);
+}
+
+#[test]
+fn concurrent_processes_share_one_store() {
+    let store = tempfile::tempdir().unwrap();
+    let inputs: Vec<Vec<u8>> = (0..32)
+        .map(|p| {
+            (0..2000)
+                .map(|i| format!("2024-01-01 12:00:00 INFO process {p} line {i}\n"))
+                .collect::<String>()
+                .into_bytes()
+        })
+        .collect();
+    let children: Vec<_> = inputs
+        .iter()
+        .map(|input| {
+            let mut child = bin("headroom", store.path())
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            let input = input.clone();
+            let writer = std::thread::spawn(move || {
+                use std::io::Write;
+                stdin.write_all(&input).unwrap();
+            });
+            (child, writer)
+        })
+        .collect();
+    let views: Vec<Vec<u8>> = children
+        .into_iter()
+        .map(|(child, writer)| {
+            let out = child.wait_with_output().unwrap();
+            writer.join().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                out.stderr.is_empty(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        })
+        .collect();
+    for (input, view) in inputs.iter().zip(&views) {
+        let hash = marker_hash(view).expect("compressed");
+        let back = bin("headroom-cat", store.path())
+            .arg(&hash)
+            .output()
+            .unwrap();
+        assert!(back.status.success());
+        assert!(&back.stdout == input);
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let store = tempfile::tempdir().unwrap();
+    let input: String = (0..200_000).map(|i| format!("plain line {i}\n")).collect();
+    let mut child = bin("headroom", store.path())
+        .arg("--lossless")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 100];
+    use std::io::Read;
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn an_unwritable_store_gives_lossless_output_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("not-a-dir");
+    std::fs::write(&blocker, "a file where the store should be").unwrap();
+    let (input, _) = buried_errors_log();
+    let out = run_with_input(&mut bin("headroom", &blocker), &input);
+    assert!(out.status.success());
+    assert!(out.stdout == input, "output must be the input");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("lossless"), "{err}");
+}
+
+#[test]
+fn a_corrupt_original_is_refused() {
+    let store = tempfile::tempdir().unwrap();
+    let (input, _) = buried_errors_log();
+    let view = run_with_input(&mut bin("headroom", store.path()), &input).stdout;
+    let hash = marker_hash(&view).unwrap();
+    let blob = walk(store.path())
+        .into_iter()
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&hash))
+        })
+        .expect("blob file");
+    let mut bytes = std::fs::read(&blob).unwrap();
+    bytes[100] ^= 1;
+    std::fs::write(&blob, bytes).unwrap();
+    let back = bin("headroom-cat", store.path())
+        .arg(&hash)
+        .output()
+        .unwrap();
+    assert_eq!(back.status.code(), Some(2));
+    assert!(back.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&back.stderr).contains("corrupt"),
+        "{}",
+        String::from_utf8_lossy(&back.stderr)
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn headroom_cat_selectors() {
+    let store = tempfile::tempdir().unwrap();
+    let input = read_fixture("postgres-pgbench.log");
+    let view = run_with_input(&mut bin("headroom", store.path()), &input).stdout;
+    let hash = marker_hash(&view).unwrap();
+    let cat = |args: &[&str]| {
+        bin("headroom-cat", store.path())
+            .arg(&hash)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+
+    let lines = lines_of(&input);
+    let range = cat(&["-L", "10:12"]);
+    assert_eq!(
+        range.stdout,
+        [lines[9], lines[10], lines[11]]
+            .join(&b'\n')
+            .into_iter()
+            .chain(*b"\n")
+            .collect::<Vec<u8>>()
+    );
+
+    let grep = cat(&["--grep", "ERROR:  division"]);
+    let g = String::from_utf8_lossy(&grep.stdout);
+    assert_eq!(g.lines().count(), 1, "{g}");
+    assert!(g.contains(":") && g.contains("division by zero"));
+
+    let none = cat(&["--grep", "no such text anywhere"]);
+    assert_eq!(none.status.code(), Some(1));
+
+    let short = bin("headroom-cat", store.path())
+        .arg(&hash[..8])
+        .output()
+        .unwrap();
+    assert!(short.stdout == input, "8-digit prefix resolves");
+
+    let unknown = bin("headroom-cat", store.path())
+        .arg("0123456789ab")
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(!unknown.stderr.is_empty());
+
+    let retrieve = bin("headroom", store.path())
+        .args(["retrieve", &hash, "-L", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(retrieve.stdout, [lines[0], b"\n"].concat());
+}
+
+#[test]
+fn stats_are_one_json_line_on_stderr() {
+    let store = tempfile::tempdir().unwrap();
+    let input = read_fixture("postgres-pgbench.log");
+    let out = run_with_input(bin("headroom", store.path()).arg("--stats"), &input);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(err.trim()).unwrap();
+    assert_eq!(v["type"], "log");
+    assert_eq!(v["bytes_in"], input.len());
+    assert_eq!(v["bytes_out"], out.stdout.len());
+    assert!(v["tokens_out"].as_u64().unwrap() < v["tokens_in"].as_u64().unwrap());
+    assert_eq!(v["hash"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn detect_explains_its_choice() {
+    let store = tempfile::tempdir().unwrap();
+    let out = bin("headroom", store.path())
+        .args(["detect"])
+        .arg(fixture("postgres-pgbench.log"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("log: "), "{text}");
+    assert!(text.contains("timestamp"), "{text}");
+    let forced = bin("headroom", store.path())
+        .args(["detect", "-t", "text"])
+        .arg(fixture("postgres-pgbench.log"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&forced.stdout).starts_with("text: forced"));
+}
+
+#[test]
+fn query_keeps_matching_lines() {
+    let store = tempfile::tempdir().unwrap();
+    let input = read_fixture("postgres-pgbench.log");
+    let text = String::from_utf8_lossy(&input);
+    let target = text
+        .lines()
+        .find(|l| l.contains("statement: vacuum analyze pgbench_history"))
+        .unwrap();
+    let out = run_with_input(
+        bin("headroom", store.path()).args(["-b", "500", "-q", "vacuum analyze pgbench_history"]),
+        &input,
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains(target));
+}
+
+#[test]
+fn gc_prunes_and_a_pruned_hash_says_so() {
+    let store = tempfile::tempdir().unwrap();
+    let input = read_fixture("postgres-pgbench.log");
+    let view = run_with_input(&mut bin("headroom", store.path()), &input).stdout;
+    let hash = marker_hash(&view).unwrap();
+    let gc = bin("headroom", store.path())
+        .args(["gc", "--max-size", "0"])
+        .output()
+        .unwrap();
+    assert!(
+        gc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gc.stderr)
+    );
+    assert!(String::from_utf8_lossy(&gc.stdout).contains("removed 1 original"));
+    let back = bin("headroom-cat", store.path())
+        .arg(&hash)
+        .output()
+        .unwrap();
+    assert_eq!(back.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&back.stderr).contains("pruned"));
+}
+
+#[test]
+fn files_are_read_in_order_with_headers() {
+    let store = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+    std::fs::write(&a, "alpha\n").unwrap();
+    std::fs::write(&b, "beta\n").unwrap();
+    let out = bin("headroom", store.path())
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("alpha\n") && text.contains("beta\n") && text.contains("==> "),
+        "{text}"
+    );
+    let missing = bin("headroom", store.path())
+        .arg(dir.path().join("nope"))
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+}
+
+#[test]
+fn help_mentions_every_option() {
+    let out = Command::new(env!("CARGO_BIN_EXE_headroom"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--query",
+        "--type",
+        "--cmd",
+        "--budget",
+        "--lossless",
+        "--store",
+        "--stats",
+        "run",
+        "retrieve",
+        "gc",
+        "detect",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from --help");
+    }
+}

@@ -1,0 +1,95 @@
+//! Invariants that must hold for any input:
+//! - the store gives back the original byte for byte;
+//! - every input line is either shown in the view or inside one marker's range;
+//! - the output is the input whenever nothing was stored.
+
+mod common;
+
+use proptest::prelude::*;
+
+use common::assert_accounts_for_every_line;
+use headroom::store::{Hash, Store};
+use headroom::{filter, Options};
+
+fn options(store: &std::path::Path, budget: u64, query: Option<String>) -> Options {
+    Options {
+        query,
+        forced: None,
+        cmd: None,
+        budget,
+        lossless: false,
+        store_dir: store.to_path_buf(),
+    }
+}
+
+/// Runs the filter and returns (view, stored original if any).
+fn compress(input: &[u8], budget: u64, query: Option<String>) -> (Vec<u8>, Option<Vec<u8>>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut out = Vec::new();
+    let report = filter(
+        &mut &input[..],
+        &mut out,
+        &options(dir.path(), budget, query),
+    )
+    .unwrap();
+    let stored = report.hash.map(|h| {
+        let store = Store::open(dir.path().to_path_buf()).unwrap();
+        store.read(&Hash::from_hex(&h).unwrap()).unwrap()
+    });
+    (out, stored)
+}
+
+/// Log-like lines: a few templates with varying fields, levels, stack frames, long
+/// lines, blank lines, CRLF endings and stray invalid UTF-8.
+fn log_line() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        6 => (0u32..100_000, 0u8..4).prop_map(|(n, t)| format!(
+            "2024-03-01 10:{:02}:{:02} INFO worker-{t} finished job {n} in {}ms",
+            n % 60, n % 59, n % 997
+        ).into_bytes()),
+        2 => (0u32..1000).prop_map(|n| format!("2024-03-01 10:00:00 WARN slow disk sda{} latency {n}ms", n % 3).into_bytes()),
+        1 => "[a-z ]{0,40}".prop_map(|s| format!("2024-03-01 10:00:00 ERROR {s}").into_bytes()),
+        1 => (0u32..50).prop_map(|n| format!("\tat com.example.Service.call{n}(Service.java:{n})").into_bytes()),
+        1 => Just(Vec::new()),
+        1 => (0usize..6000).prop_map(|n| vec![b'x'; n]),
+        1 => prop::collection::vec(any::<u8>().prop_filter("no newline", |b| *b != b'\n'), 0..80),
+        1 => "[ -~]{0,100}\r".prop_map(String::into_bytes),
+    ]
+}
+
+fn log_input() -> impl Strategy<Value = Vec<u8>> {
+    (prop::collection::vec(log_line(), 0..1500), any::<bool>()).prop_map(|(lines, trailing)| {
+        let mut out = lines.join(&b'\n');
+        if trailing && !out.is_empty() {
+            out.push(b'\n');
+        }
+        out
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_come_back_exactly(input in prop::collection::vec(any::<u8>(), 0..40_000)) {
+        let (view, stored) = compress(&input, 300, None);
+        match stored {
+            Some(original) => prop_assert!(original == input),
+            None => prop_assert!(view == input),
+        }
+    }
+
+    #[test]
+    fn every_line_is_shown_or_marked(input in log_input(), budget in 50u64..3000, q in prop::option::of("[a-z]{3,8}")) {
+        let (view, stored) = compress(&input, budget, q);
+        match stored {
+            Some(original) => {
+                prop_assert!(original == input);
+                if view != input && !view.starts_with(b"[binary ") {
+                    assert_accounts_for_every_line(&input, &view);
+                }
+            }
+            None => prop_assert!(view == input),
+        }
+    }
+}
