@@ -80,7 +80,7 @@ fn filter_files(files: &[std::path::PathBuf], args: &FilterArgs) -> i32 {
         };
         if files.len() > 1 {
             let sep = if i == 0 { "" } else { "\n" };
-            if let Err(e) = write!(out, "{sep}==> {} <==\n", path.display()) {
+            if let Err(e) = writeln!(out, "{sep}==> {} <==", path.display()) {
                 return output_error(e);
             }
         }

@@ -8,10 +8,9 @@
 //! original is safely stored and the view is smaller; on any failure the output is the
 //! input, byte for byte, with one line on stderr saying why.
 
-use std::fs::File;
 use std::io::{self, BufReader, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::compress::{self, Compressor, Context, Selection};
@@ -19,7 +18,7 @@ use crate::detect::{self, ContentType, Detection};
 use crate::lines::{cut_at_char, Splitter, MAX_LINE};
 use crate::marker;
 use crate::relevance::Query;
-use crate::store::{EntryMeta, Hash, Store};
+use crate::store::{EntryMeta, Hash, Spool, Store};
 use crate::tokens;
 
 /// Inputs estimated below this many tokens pass through untouched: a marker is not
@@ -76,8 +75,7 @@ pub struct Report {
 /// input through, and says so in [`Report::note`].
 pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> io::Result<Report> {
     let started = Instant::now();
-    let mut head = Vec::with_capacity(HEAD_BYTES);
-    let eof = fill(input, &mut head, HEAD_BYTES)?;
+    let (head, eof) = read_head(input)?;
     let mut report = Report {
         kind: "pass".into(),
         ..Report::default()
@@ -188,11 +186,26 @@ fn finish(mut report: Report, started: Instant) -> Report {
     report
 }
 
-/// Reads into `buf` until it holds `want` bytes or the input ends; true at the end.
-fn fill(input: &mut dyn Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
-    let start = buf.len();
-    let got = input.take((want - start) as u64).read_to_end(buf)?;
-    Ok(start + got < want)
+/// Reads until `buf` is full or the input ends; returns how many bytes it holds.
+fn read_full(input: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match input.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// The input's first block, for detection; true when it is the whole input.
+fn read_head(input: &mut dyn Read) -> io::Result<(Vec<u8>, bool)> {
+    let mut head = vec![0u8; HEAD_BYTES];
+    let n = read_full(input, &mut head)?;
+    head.truncate(n);
+    Ok((head, n < HEAD_BYTES))
 }
 
 fn pass_through(
@@ -257,59 +270,65 @@ fn spool(
             })
         }
     };
-    let spool_path = spool.path().to_path_buf();
     let mut splitter = Splitter::new();
-    let mut chunk = head.to_vec();
+    let mut buf = vec![0u8; CHUNK];
+    let mut chunk: &[u8] = head;
     loop {
-        if let Err(e) = spool.write_all(&chunk) {
-            // Every earlier chunk was written whole; this one is handed back whole.
-            drop(spool);
-            let recovered = read_prefix(&spool_path, report.bytes_in);
-            let _ = std::fs::remove_file(&spool_path);
-            return Ok(match recovered {
-                Ok(recovered) if recovered.len() as u64 == report.bytes_in => Spooled::Failed {
-                    recovered,
-                    rest: chunk,
-                    why: e.to_string(),
-                },
-                _ => Spooled::Failed {
-                    recovered: Vec::new(),
-                    rest: Vec::new(),
-                    why: format!("{e}; the bytes already read could not be recovered"),
-                },
-            });
+        if let Err(e) = spool.write_all(chunk) {
+            let accepted = (spool.len() - report.bytes_in) as usize;
+            let rest = chunk[accepted.min(chunk.len())..].to_vec();
+            return Ok(recover(spool, rest, e.to_string()));
         }
         report.bytes_in += chunk.len() as u64;
-        report.tokens_in += tokens::estimate(&chunk);
-        if let Some(c) = compressor.as_mut() {
-            splitter.feed(&chunk, &mut |i, line, _| c.observe(i, line));
+        match compressor.as_mut() {
+            Some(c) => splitter.feed(chunk, &mut |i, line, len| {
+                report.tokens_in += observe(c.as_mut(), i, line, len);
+            }),
+            None => report.tokens_in += tokens::estimate(chunk),
         }
-        chunk.clear();
-        if fill(input, &mut chunk, CHUNK)? && chunk.is_empty() {
+        let n = read_full(input, &mut buf)?;
+        if n == 0 {
             break;
         }
+        chunk = &buf[..n];
     }
     if let Some(c) = compressor {
-        splitter.finish(&mut |i, line, _| c.observe(i, line));
+        splitter.finish(&mut |i, line, len| {
+            report.tokens_in += observe(c.as_mut(), i, line, len);
+        });
     }
-    match store.commit(spool) {
-        Ok(hash) => Ok(Spooled::Stored(hash)),
-        Err(e) => {
-            // The rename either happened or it did not: the bytes are in one place.
-            let recovered = std::fs::read(&spool_path).unwrap_or_default();
-            Ok(Spooled::Failed {
-                recovered,
-                rest: Vec::new(),
-                why: e.to_string(),
-            })
+    Ok(match store.commit(spool) {
+        Ok(hash) => Spooled::Stored(hash),
+        Err(failed) => {
+            let (e, spool) = *failed;
+            recover(spool, Vec::new(), e.to_string())
         }
-    }
+    })
 }
 
-fn read_prefix(path: &Path, len: u64) -> io::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    File::open(path)?.take(len).read_to_end(&mut out)?;
-    Ok(out)
+/// Shows one line to the compressor with its token estimate; returns the estimate
+/// for the whole line (the part past the analysed prefix at about 4 bytes a token).
+fn observe(compressor: &mut dyn Compressor, index: u64, line: &[u8], len: u64) -> u64 {
+    let tokens = tokens::estimate(line);
+    compressor.observe(index, line, tokens as u32);
+    tokens + (len - line.len() as u64) / 4 + 1
+}
+
+/// The store failed part way: hands back every byte the spool accepted, plus `rest`
+/// (consumed from the input but not accepted), so the caller can pass them through.
+fn recover(spool: Spool, rest: Vec<u8>, why: String) -> Spooled {
+    match spool.recover() {
+        Ok(recovered) => Spooled::Failed {
+            recovered,
+            rest,
+            why,
+        },
+        Err(e) => Spooled::Failed {
+            recovered: Vec::new(),
+            rest: Vec::new(),
+            why: format!("{why}; the bytes already read could not be recovered: {e}"),
+        },
+    }
 }
 
 fn binary_view(head: &[u8], short: &str, size: u64) -> Vec<u8> {
@@ -403,7 +422,7 @@ impl Gap {
             if !breakdown.is_empty() && self.unlabelled > 0 {
                 breakdown.push(("other", self.unlabelled));
             }
-            breakdown.sort_by(|a, b| b.1.cmp(&a.1));
+            breakdown.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
             let parts: Vec<(u64, &str)> = breakdown.iter().map(|&(l, n)| (n, l)).collect();
             let last = self.first + self.count;
             out.extend_from_slice(
@@ -466,7 +485,6 @@ fn render(
 
 /// The detection `headroom detect` reports for a file or stdin.
 pub fn explain(input: &mut dyn Read, opts: &Options) -> io::Result<Detection> {
-    let mut head = Vec::with_capacity(HEAD_BYTES);
-    fill(input, &mut head, HEAD_BYTES)?;
+    let (head, _) = read_head(input)?;
     Ok(detect::detect(&head, opts.forced, opts.cmd.as_deref()))
 }

@@ -23,7 +23,6 @@ use regex::bytes::Regex;
 use super::{Compressor, Context, Picker, Selection};
 use crate::marker::{count_of, thousands};
 use crate::relevance::{Bm25, Query};
-use crate::tokens;
 
 /// Templates tracked at most; lines of further new templates are still counted.
 const MAX_TEMPLATES: usize = 20_000;
@@ -117,29 +116,39 @@ impl Level {
 }
 
 /// The level a line declares, looked for among its first words: `ERROR`, `[error]`,
-/// `error:`, `Info`, or Android's single letter after the pid and tid.
+/// `error:`, `Info`, or Android's single letter after the pid and tid. Runs on every
+/// elided line, so words that cannot be a level are rejected on their first bytes.
 pub fn level_of(line: &[u8]) -> Option<Level> {
     let head = &line[..line.len().min(200)];
     let mut prev_numeric = false;
-    for (i, raw) in head
-        .split(|b| b.is_ascii_whitespace())
-        .filter(|w| !w.is_empty())
-        .take(12)
-        .enumerate()
-    {
-        let bracketed = raw.first().is_some_and(|b| matches!(b, b'[' | b'<' | b'('));
+    let mut i = 0;
+    let mut words = 0;
+    while i < head.len() && words < 12 {
+        while i < head.len() && head[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while i < head.len() && !head[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if start == i {
+            break;
+        }
+        words += 1;
+        let raw = &head[start..i];
         let word = trim_punct(raw);
-        let colon = raw.last() == Some(&b':');
-        if word.len() == 1 && prev_numeric && i < 8 {
+        if word.len() == 1 && prev_numeric && words <= 8 {
             if let Some(level) = Level::from_letter(word[0]) {
                 return Some(level);
             }
         }
-        if word.len() >= 3 {
+        if (3..=11).contains(&word.len()) && word[0].is_ascii_alphabetic() {
+            let bracketed = matches!(raw[0], b'[' | b'<' | b'(');
+            let colon = raw[raw.len() - 1] == b':';
             let all_upper = word.iter().all(|b| b.is_ascii_uppercase());
-            let capitalised =
-                word[0].is_ascii_uppercase() && word[1..].iter().all(|b| b.is_ascii_lowercase());
-            let lower = word.iter().all(|b| b.is_ascii_lowercase());
+            let rest_lower = word[1..].iter().all(|b| b.is_ascii_lowercase());
+            let capitalised = word[0].is_ascii_uppercase() && rest_lower;
+            let lower = word[0].is_ascii_lowercase() && rest_lower;
             if all_upper || capitalised || (lower && (bracketed || colon)) {
                 if let Some(level) = Level::from_word(word) {
                     return Some(level);
@@ -200,26 +209,50 @@ fn trim_start(line: &[u8]) -> &[u8] {
     &line[n..]
 }
 
-/// A fast 64-bit mixing hash (FxHash's step); templates are hashed byte by byte while
-/// they are masked, so no template string is ever built.
-#[derive(Clone, Copy)]
-struct Fx(u64);
-
-impl Fx {
+/// FxHash's mixing step over 8-byte words: templates and values are hashed once
+/// each, after masking, so hashing costs a multiply per word rather than per byte.
+fn hash_bytes(bytes: &[u8], seed: u64) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    fn add(&mut self, b: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(Self::K);
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let mut h = seed;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        h = mix(h, u64::from_le_bytes(c.try_into().expect("8 bytes")));
     }
-    fn add_all(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.add(b);
-        }
-    }
+    let mut tail = [0u8; 8];
+    let rest = chunks.remainder();
+    tail[..rest.len()].copy_from_slice(rest);
+    mix(mix(h, u64::from_le_bytes(tail)), bytes.len() as u64)
 }
 
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+const SPACE: u8 = 1;
+const WORD: u8 = 2;
+const DIGIT: u8 = 4;
+const SEPARATOR: u8 = 8;
+
+/// Byte classes for masking: one table look-up per byte.
+const fn mask_classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_whitespace() {
+            SPACE
+        } else if b.is_ascii_digit() {
+            WORD | DIGIT
+        } else if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
+            WORD
+        } else if b == b'/' || b == b'\\' {
+            SEPARATOR
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
 }
+
+static CLASSES: [u8; 256] = mask_classes();
 
 /// One masked value of a line: its hash, and whether it stands alone in its
 /// whitespace-delimited token (`10` in `state 10`, `0x800f0805`) rather than being a
@@ -230,93 +263,104 @@ pub struct Masked {
     pub simple: bool,
 }
 
-/// Masks `line` into a template hash, pushing every masked value into `slots`. A
-/// masked value is a word (letters, digits, `_`) that holds a digit, a double-quoted
-/// string, or a whitespace-delimited token with two or more path separators.
-/// Whitespace runs count as one space.
-pub fn template_of(line: &[u8], slots: &mut Vec<Masked>) -> u64 {
-    slots.clear();
-    let mut h = Fx(0);
-    let mut i = 0;
-    let n = line.len();
-    let mut token_start_slot = 0;
-    let mark_simple = |slots: &mut Vec<Masked>, from: usize| {
-        if slots.len() == from + 1 {
-            slots[from].simple = true;
-        }
-    };
-    while i < n {
-        let b = line[i];
-        if b.is_ascii_whitespace() {
-            mark_simple(slots, token_start_slot);
-            while i < n && line[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            token_start_slot = slots.len();
-            h.add(b' ');
-            continue;
-        }
-        // At the start of a token: a path or URL is one value.
-        if i == 0 || line[i - 1].is_ascii_whitespace() {
-            let end = line[i..]
-                .iter()
-                .position(|b| b.is_ascii_whitespace())
-                .map_or(n, |p| i + p);
-            let seps = line[i..end]
-                .iter()
-                .filter(|&&b| b == b'/' || b == b'\\')
-                .count();
-            if seps >= 2 && end - i > 3 {
-                let mut v = Fx(1);
-                v.add_all(&line[i..end]);
-                slots.push(Masked {
-                    hash: v.0,
-                    simple: false,
-                });
-                token_start_slot = slots.len();
-                h.add_all(b"<path>");
-                i = end;
-                continue;
-            }
-        }
-        if b == b'"' {
-            if let Some(len) = line[i + 1..n.min(i + 257)].iter().position(|&c| c == b'"') {
-                let mut v = Fx(2);
-                v.add_all(&line[i + 1..i + 1 + len]);
-                slots.push(Masked {
-                    hash: v.0,
-                    simple: false,
-                });
-                h.add_all(b"\"*\"");
-                i += len + 2;
-                continue;
-            }
-        }
-        if is_word_byte(b) {
-            let start = i;
-            let mut digit = false;
-            while i < n && is_word_byte(line[i]) {
-                digit |= line[i].is_ascii_digit();
-                i += 1;
-            }
-            if digit {
-                let mut v = Fx(3);
-                v.add_all(&line[start..i]);
-                slots.push(Masked {
-                    hash: v.0,
-                    simple: false,
-                });
-                h.add(b'#');
+/// Reduces lines to templates. A masked value is a word (letters, digits, `_`) that
+/// holds a digit, a double-quoted string, or a whitespace-delimited token with two or
+/// more path separators; whitespace runs count as one space. Buffers are reused from
+/// line to line.
+#[derive(Debug, Default)]
+pub struct Masker {
+    template: Vec<u8>,
+    slots: Vec<Masked>,
+}
+
+impl Masker {
+    /// The template hash of `line`; its masked values are then in [`Masker::slots`].
+    pub fn mask(&mut self, line: &[u8]) -> u64 {
+        self.template.clear();
+        self.slots.clear();
+        let n = line.len();
+        let mut i = 0;
+        // Where the current whitespace-delimited token began, in the line, the
+        // template and the slots, and how many path separators it holds.
+        let mut token = (0usize, 0usize, 0usize);
+        let mut separators = 0usize;
+        while i < n {
+            let class = CLASSES[line[i] as usize];
+            if class & SPACE != 0 {
+                self.end_token(line, i, token, separators);
+                while i < n && CLASSES[line[i] as usize] & SPACE != 0 {
+                    i += 1;
+                }
+                self.template.push(b' ');
+                token = (i, self.template.len(), self.slots.len());
+                separators = 0;
+            } else if class & WORD != 0 {
+                let start = i;
+                let mut seen = 0u8;
+                while i < n && CLASSES[line[i] as usize] & WORD != 0 {
+                    seen |= CLASSES[line[i] as usize];
+                    i += 1;
+                }
+                if seen & DIGIT != 0 {
+                    self.push_value(&line[start..i], 3);
+                    self.template.push(b'#');
+                } else {
+                    self.template.extend_from_slice(&line[start..i]);
+                }
+            } else if line[i] == b'"' {
+                let window = &line[i + 1..n.min(i + 257)];
+                match memchr::memchr(b'"', window) {
+                    Some(len) => {
+                        self.push_value(&window[..len], 2);
+                        self.template.extend_from_slice(b"\"*\"");
+                        i += len + 2;
+                    }
+                    None => {
+                        self.template.push(b'"');
+                        i += 1;
+                    }
+                }
             } else {
-                h.add_all(&line[start..i]);
+                separators += usize::from(class & SEPARATOR != 0);
+                self.template.push(line[i]);
+                i += 1;
             }
-            continue;
         }
-        h.add(b);
-        i += 1;
+        self.end_token(line, n, token, separators);
+        hash_bytes(&self.template, 0)
     }
-    mark_simple(slots, token_start_slot);
-    h.0
+
+    /// The masked values of the last line, in order.
+    pub fn slots(&self) -> &[Masked] {
+        &self.slots
+    }
+
+    fn push_value(&mut self, value: &[u8], seed: u64) {
+        self.slots.push(Masked {
+            hash: hash_bytes(value, seed),
+            simple: false,
+        });
+    }
+
+    /// At the end of a token: a path becomes one value (rolling back what the token
+    /// added), and a token with exactly one value marks it as simple.
+    fn end_token(
+        &mut self,
+        line: &[u8],
+        end: usize,
+        token: (usize, usize, usize),
+        separators: usize,
+    ) {
+        let (start, template_at, slots_at) = token;
+        if separators >= 2 && end - start > 3 {
+            self.template.truncate(template_at);
+            self.slots.truncate(slots_at);
+            self.push_value(&line[start..end], 1);
+            self.template.extend_from_slice(b"<path>");
+        } else if self.slots.len() == slots_at + 1 {
+            self.slots[slots_at].simple = true;
+        }
+    }
 }
 
 /// One distinct value of a variable field, with where it first appeared.
@@ -400,7 +444,7 @@ pub struct LogCompressor {
     bm25: Bm25,
     anchor_lines: Vec<(u64, u32)>,
     anchor_total: u64,
-    scratch_slots: Vec<Masked>,
+    masker: Masker,
     scratch_tf: Vec<u32>,
 }
 
@@ -423,7 +467,7 @@ impl LogCompressor {
             bm25: Bm25::new(query),
             anchor_lines: Vec::new(),
             anchor_total: 0,
-            scratch_slots: Vec::new(),
+            masker: Masker::default(),
             scratch_tf: Vec::new(),
         }
     }
@@ -455,7 +499,7 @@ impl LogCompressor {
     }
 
     fn observe_template(&mut self, index: u64, line: &[u8], cost: u32) {
-        let hash = template_of(line, &mut self.scratch_slots);
+        let hash = self.masker.mask(line);
         let id = match self.by_hash.get(&hash) {
             Some(&id) => id,
             None if self.templates.len() < MAX_TEMPLATES => {
@@ -494,11 +538,11 @@ impl LogCompressor {
         if let Some(level) = t.level {
             *self.levels.entry(level).or_default() += 1;
         }
-        let n_slots = self.scratch_slots.len().min(MAX_SLOTS);
+        let n_slots = self.masker.slots().len().min(MAX_SLOTS);
         if t.slots.len() < n_slots {
             t.slots.resize(n_slots, Slot::default());
         }
-        for (slot, value) in t.slots.iter_mut().zip(&self.scratch_slots) {
+        for (slot, value) in t.slots.iter_mut().zip(self.masker.slots()) {
             if slot.overflow || !value.simple {
                 continue;
             }
@@ -556,9 +600,9 @@ impl LogCompressor {
 }
 
 impl Compressor for LogCompressor {
-    fn observe(&mut self, index: u64, line: &[u8]) {
+    fn observe(&mut self, index: u64, line: &[u8], tokens: u32) {
         self.lines += 1;
-        let cost = tokens::estimate(line) as u32 + 1;
+        let cost = tokens + 1;
         if !self.query.terms().is_empty() {
             let len = self.query.term_freqs(line, &mut self.scratch_tf);
             self.bm25.add(&self.scratch_tf, len);
@@ -707,7 +751,13 @@ mod tests {
     use super::*;
 
     fn template(line: &str) -> u64 {
-        template_of(line.as_bytes(), &mut Vec::new())
+        Masker::default().mask(line.as_bytes())
+    }
+
+    fn slots(line: &str) -> Vec<Masked> {
+        let mut m = Masker::default();
+        m.mask(line.as_bytes());
+        m.slots().to_vec()
     }
 
     #[test]
@@ -725,14 +775,12 @@ mod tests {
 
     #[test]
     fn values_of_masked_fields_are_reported() {
-        let mut a = Vec::new();
-        let mut b = Vec::new();
-        template_of(b"mod_jk child workerEnv in error state 6", &mut a);
-        template_of(b"mod_jk child workerEnv in error state 10", &mut b);
+        let a = slots("mod_jk child workerEnv in error state 6");
+        let b = slots("mod_jk child workerEnv in error state 10");
         assert_eq!(a.len(), 1);
         assert!(a[0].simple);
         assert_ne!(a, b);
-        template_of(b"2015-07-29 19:04:29,071 at /10.1.2.3:88 pid 42", &mut a);
+        let a = slots("2015-07-29 19:04:29,071 at /10.1.2.3:88 pid 42");
         let simple: Vec<bool> = a.iter().map(|m| m.simple).collect();
         assert_eq!(simple.iter().filter(|&&s| s).count(), 1);
         assert_eq!(simple.last(), Some(&true));
@@ -790,7 +838,11 @@ mod tests {
         let q = Query::parse(query);
         let mut c = LogCompressor::new(&q);
         for (i, l) in lines.iter().enumerate() {
-            c.observe(i as u64, l.as_bytes());
+            c.observe(
+                i as u64,
+                l.as_bytes(),
+                crate::tokens::estimate(l.as_bytes()) as u32,
+            );
         }
         c.select(&Context { query: &q, budget })
     }

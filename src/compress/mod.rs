@@ -40,8 +40,8 @@ pub struct Selection {
 /// The interface every compressor implements.
 pub trait Compressor {
     /// Pass one: sees every line (without its line ending; very long lines are cut to
-    /// a prefix), in order, with its 0-based index.
-    fn observe(&mut self, index: u64, line: &[u8]);
+    /// a prefix), in order, with its 0-based index and its estimated tokens.
+    fn observe(&mut self, index: u64, line: &[u8], tokens: u32);
     /// Between the passes: decides what the view keeps.
     fn select(&mut self, ctx: &Context) -> Selection;
     /// Pass two: a short category for an elided line, counted in its marker

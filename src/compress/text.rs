@@ -9,7 +9,6 @@ use std::collections::{HashMap, VecDeque};
 use super::{Compressor, Context, Picker, Selection};
 use crate::marker::{count_of, thousands};
 use crate::relevance::{Bm25, Query};
-use crate::tokens;
 
 /// Distinct lines tracked for folding.
 const MAX_DISTINCT: usize = 200_000;
@@ -70,13 +69,13 @@ impl TextCompressor {
 }
 
 impl Compressor for TextCompressor {
-    fn observe(&mut self, index: u64, bytes: &[u8]) {
+    fn observe(&mut self, index: u64, bytes: &[u8], tokens: u32) {
         self.lines += 1;
         let hash = blake3::hash(bytes);
         let hash = u64::from_le_bytes(hash.as_bytes()[..8].try_into().expect("8 bytes"));
         let line = Line {
             index,
-            cost: tokens::estimate(bytes) as u32 + 1,
+            cost: tokens + 1,
             hash,
         };
         if self.counts.len() < MAX_DISTINCT || self.counts.contains_key(&hash) {
@@ -162,7 +161,11 @@ mod tests {
                 _ if i % 2 == 0 => "same line again".to_string(),
                 _ => format!("prose line number {i} with some words"),
             };
-            c.observe(i, line.as_bytes());
+            c.observe(
+                i,
+                line.as_bytes(),
+                crate::tokens::estimate(line.as_bytes()) as u32,
+            );
         }
         let s = c.select(&Context {
             query: &q,

@@ -4,12 +4,20 @@
 //! one process exclude each other), and a second `sled::open` fails at once
 //! instead of waiting. headroom processes therefore never keep the index
 //! open: each operation opens it, does a few inserts or reads, flushes and
-//! drops it. Measured on the development machine (2 cores, ext4 on virtio,
-//! release build, index with 5,000 entries): `sled::open` ≈ 1.0–1.4 ms,
-//! open + insert + flush + drop ≈ 1.8 ms, first-time creation ≈ 2–3 ms. So
-//! even 32 processes recording at once queue for well under 100 ms, and a
-//! jittered exponential backoff (1 ms doubling to 50 ms) spreads their
-//! retries. If the lock stays taken for the whole timeout (3 s by default;
+//! drops it.
+//!
+//! Measured on the development machine (2-core VM, ext4 on virtio, release
+//! build, a fresh process per call as in real use): `sled::open` takes
+//! ≈2.5 ms median, commonly 2–10 ms and up to ~35 ms when the disk is busy;
+//! a whole [`Store::record`] (open, insert, flush, drop) ≈3–10 ms, nearly
+//! all of it the open. Creating the index the first time ≈10–25 ms. Within
+//! one process a reopen right after a drop can find the lock still held for
+//! a few ms by sled's background threads; the retry covers that too.
+//!
+//! Waiting uses a jittered exponential backoff (1 ms doubling to 50 ms) so
+//! colliding processes spread out; with 32 concurrent recorders every one
+//! got through this way (about 230 retries in all, the longest wait
+//! ~100 ms). If the lock stays taken for the whole timeout (3 s by default;
 //! e.g. a long gc), [`Store::record`] writes `pending/<hash>.json` instead,
 //! and the next process that gets the index folds pending files in.
 
@@ -36,10 +44,11 @@ fn is_lock_error(e: &sled::Error) -> bool {
 }
 
 /// A random duration in `[d/2, d]`, so processes that collided once do not
-/// retry in lockstep. std's `RandomState` is seeded randomly per process.
+/// retry in lockstep. std's `RandomState` has random keys per process (and
+/// fresh ones per call), which is all the randomness this needs.
 fn jitter(d: Duration) -> Duration {
     let mut h = RandomState::new().build_hasher();
-    h.write_u128(Instant::now().elapsed().as_nanos() ^ u128::from(std::process::id()));
+    h.write_u32(std::process::id());
     let half = d.as_nanos() as u64 / 2;
     Duration::from_nanos(half + h.finish() % (half + 1))
 }

@@ -388,11 +388,11 @@ impl Store {
     /// exists and has the right size it is kept, the spool is deleted and
     /// the blob's mtime refreshed (so a concurrent gc sees it as in use);
     /// a blob of the wrong size (torn by a crash) is replaced.
-    pub fn commit(&self, mut spool: Spool) -> Result<Hash, StoreError> {
-        spool
-            .file
-            .flush()
-            .map_err(io_err("write temp file", &spool.path))?;
+    pub fn commit(&self, mut spool: Spool) -> Result<Hash, Box<(StoreError, Spool)>> {
+        if let Err(e) = spool.file.flush() {
+            let error = io_err("write temp file", &spool.path)(e);
+            return Err(Box::new((error, spool)));
+        }
         let hash = Hash(*spool.hasher.finalize().as_bytes());
         let target = self.blob_path(&hash);
         if self.reuse_existing(&target, spool.len) {
@@ -400,9 +400,13 @@ impl Store {
             return Ok(hash);
         }
         if let Some(parent) = target.parent() {
-            ensure_dir(parent)?;
+            if let Err(e) = ensure_dir(parent) {
+                return Err(Box::new((e, spool)));
+            }
         }
-        fs::rename(&spool.path, &target).map_err(io_err("move temp file into", &target))?;
+        if let Err(e) = fs::rename(&spool.path, &target) {
+            return Err(Box::new((io_err("move temp file into", &target)(e), spool)));
+        }
         spool.committed = true;
         Ok(hash)
     }
@@ -432,7 +436,7 @@ impl Store {
         spool
             .write_all(bytes)
             .map_err(io_err("write temp file", &spool.path))?;
-        self.commit(spool)
+        self.commit(spool).map_err(|b| b.0)
     }
 
     /// Resolves a hash prefix (at least 8 hex digits, any case, surrounding
@@ -578,6 +582,25 @@ impl Spool {
     /// The temp file's path (it moves on commit).
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Every byte accepted so far: what reached the temp file plus what is still
+    /// buffered. The temp file is removed. This is how a writer falls back to passing
+    /// its input through when the store fails part way (a full disk) without losing
+    /// what it already consumed.
+    pub fn recover(self) -> io::Result<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(self.len as usize);
+        File::open(&self.path)?.read_to_end(&mut bytes)?;
+        let written = bytes.len() as u64;
+        bytes.extend_from_slice(self.file.buffer());
+        if bytes.len() as u64 != self.len {
+            return Err(io::Error::other(format!(
+                "temp file holds {written} bytes plus {} buffered, expected {}",
+                self.file.buffer().len(),
+                self.len
+            )));
+        }
+        Ok(bytes)
     }
 }
 
