@@ -37,7 +37,13 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct FilterArgs {
     /// What you are looking for: matching lines are kept whole.
-    #[arg(short = 'q', long, env = "HEADROOM_QUERY", value_name = "TEXT")]
+    #[arg(
+        short = 'q',
+        long,
+        env = "HEADROOM_QUERY",
+        hide_env_values = true,
+        value_name = "TEXT"
+    )]
     pub query: Option<String>,
 
     /// Force the content type instead of detecting it.
@@ -45,7 +51,12 @@ pub struct FilterArgs {
     pub kind: Option<ContentType>,
 
     /// The command that produced the input, as a routing hint.
-    #[arg(long, env = "HEADROOM_CMD", value_name = "COMMAND")]
+    #[arg(
+        long,
+        env = "HEADROOM_CMD",
+        hide_env_values = true,
+        value_name = "COMMAND"
+    )]
     pub cmd: Option<String>,
 
     /// Target size of the view in tokens (must-keep lines may exceed it).
@@ -68,7 +79,12 @@ pub struct FilterArgs {
 #[derive(Debug, Clone, Args)]
 pub struct StoreArgs {
     /// Store directory [default: $XDG_DATA_HOME/headroom].
-    #[arg(long = "store", env = "HEADROOM_STORE", value_name = "DIR")]
+    #[arg(
+        long = "store",
+        env = "HEADROOM_STORE",
+        hide_env_values = true,
+        value_name = "DIR"
+    )]
     pub dir: Option<PathBuf>,
 }
 

@@ -20,11 +20,17 @@ impl Splitter {
         Splitter::default()
     }
 
-    /// Splits `chunk`, calling `f` for every line it completes.
+    /// Splits `chunk`, calling `f` for every line it completes. Lines that lie
+    /// wholly inside the chunk are passed as slices of it, without a copy.
     pub fn feed(&mut self, mut chunk: &[u8], f: &mut impl FnMut(u64, &[u8], u64)) {
         while let Some(nl) = memchr::memchr(b'\n', chunk) {
-            self.push(&chunk[..nl]);
-            self.emit(f);
+            if self.len == 0 {
+                Self::call(f, self.index, &chunk[..nl], nl as u64);
+                self.index += 1;
+            } else {
+                self.push(&chunk[..nl]);
+                self.emit(f);
+            }
             chunk = &chunk[nl + 1..];
         }
         self.push(chunk);
@@ -49,17 +55,21 @@ impl Splitter {
     }
 
     fn emit(&mut self, f: &mut impl FnMut(u64, &[u8], u64)) {
-        let mut len = self.len;
-        let mut line = &self.buf[..];
+        Self::call(f, self.index, &self.buf, self.len);
+        self.index += 1;
+        self.buf.clear();
+        self.len = 0;
+    }
+
+    /// Calls `f` with a line's prefix (without a trailing `\r`, at most
+    /// [`MAX_LINE`] bytes) and its full length.
+    fn call(f: &mut impl FnMut(u64, &[u8], u64), index: u64, line: &[u8], mut len: u64) {
+        let mut line = line;
         if line.len() as u64 == len && line.last() == Some(&b'\r') {
             line = &line[..line.len() - 1];
             len -= 1;
         }
-        let line = &line[..line.len().min(MAX_LINE)];
-        f(self.index, line, len);
-        self.index += 1;
-        self.buf.clear();
-        self.len = 0;
+        f(index, &line[..line.len().min(MAX_LINE)], len);
     }
 }
 

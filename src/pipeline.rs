@@ -11,6 +11,9 @@
 use std::io::{self, BufReader, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::compress::{self, Compressor, Context, Selection};
@@ -33,6 +36,9 @@ const HEAD_BYTES: usize = 64 * 1024;
 
 /// Chunk size for streaming.
 const CHUNK: usize = 256 * 1024;
+
+/// Chunks queued for the spool writer at most (bounds memory while it catches up).
+const WRITE_AHEAD: usize = 4;
 
 /// Kept lines are shown up to this many bytes, then cut with a marker.
 const SHOWN_LINE_BYTES: usize = MAX_LINE;
@@ -109,8 +115,8 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
         }
     };
     let query = Query::parse(opts.query.as_deref().unwrap_or(""));
-    let mut compressor =
-        (detection.kind != ContentType::Binary).then(|| compress::for_type(detection.kind, &query));
+    let mut compressor = (detection.kind != ContentType::Binary)
+        .then(|| compress::for_type(detection.kind, &query, &head));
 
     // Pass one: spool into the store while the compressor observes.
     let spooled = match spool(&store, &head, input, compressor.as_mut(), &mut report)? {
@@ -252,7 +258,8 @@ enum Spooled {
 }
 
 /// Pass one: writes the whole input into a store spool while the compressor observes
-/// its lines. If the store fails, every byte consumed so far is handed back.
+/// its lines. Writing and hashing run on a second thread, overlapping the analysis.
+/// If the store fails, every byte consumed so far is handed back.
 fn spool(
     store: &Store,
     head: &[u8],
@@ -260,7 +267,7 @@ fn spool(
     mut compressor: Option<&mut Box<dyn Compressor>>,
     report: &mut Report,
 ) -> io::Result<Spooled> {
-    let mut spool = match store.spool() {
+    let spool = match store.spool() {
         Ok(s) => s,
         Err(e) => {
             return Ok(Spooled::Failed {
@@ -270,40 +277,97 @@ fn spool(
             })
         }
     };
+    let failed = AtomicBool::new(false);
+    let (to_writer, chunks) = mpsc::sync_channel::<Arc<Vec<u8>>>(WRITE_AHEAD);
+    let (to_reader, recycled) = mpsc::channel::<Arc<Vec<u8>>>();
     let mut splitter = Splitter::new();
-    let mut buf = vec![0u8; CHUNK];
-    let mut chunk: &[u8] = head;
-    loop {
-        if let Err(e) = spool.write_all(chunk) {
-            let accepted = (spool.len() - report.bytes_in) as usize;
-            let rest = chunk[accepted.min(chunk.len())..].to_vec();
-            return Ok(recover(spool, rest, e.to_string()));
-        }
-        report.bytes_in += chunk.len() as u64;
-        match compressor.as_mut() {
-            Some(c) => splitter.feed(chunk, &mut |i, line, len| {
-                report.tokens_in += observe(c.as_mut(), i, line, len);
-            }),
-            None => report.tokens_in += tokens::estimate(chunk),
-        }
-        let n = read_full(input, &mut buf)?;
-        if n == 0 {
-            break;
-        }
-        chunk = &buf[..n];
+    let (written, read) = thread::scope(|scope| {
+        let writer = scope.spawn(|| write_spool(spool, chunks, to_reader, &failed));
+        let read = (|| -> io::Result<()> {
+            let mut chunk = Arc::new(head.to_vec());
+            loop {
+                if to_writer.send(Arc::clone(&chunk)).is_err() {
+                    return Ok(());
+                }
+                report.bytes_in += chunk.len() as u64;
+                match compressor.as_mut() {
+                    Some(c) => splitter.feed(&chunk, &mut |i, line, len| {
+                        report.tokens_in += observe(c.as_mut(), i, line, len);
+                    }),
+                    None => report.tokens_in += tokens::estimate(&chunk),
+                }
+                if failed.load(Ordering::Acquire) {
+                    return Ok(());
+                }
+                drop(chunk);
+                let mut buf = recycled
+                    .try_iter()
+                    .find_map(|used| Arc::try_unwrap(used).ok())
+                    .unwrap_or_default();
+                buf.resize(CHUNK, 0);
+                let n = read_full(input, &mut buf)?;
+                if n == 0 {
+                    return Ok(());
+                }
+                buf.truncate(n);
+                chunk = Arc::new(buf);
+            }
+        })();
+        drop(to_writer);
+        (writer.join(), read)
+    });
+    // The writer only panics if the store code does; its spool is gone with it.
+    let written = written.map_err(|_| io::Error::other("the store writer failed"))?;
+    read?;
+    if let Some((error, rest)) = written.failure {
+        return Ok(recover(written.spool, rest, error.to_string()));
     }
     if let Some(c) = compressor {
         splitter.finish(&mut |i, line, len| {
             report.tokens_in += observe(c.as_mut(), i, line, len);
         });
     }
-    Ok(match store.commit(spool) {
+    Ok(match store.commit(written.spool) {
         Ok(hash) => Spooled::Stored(hash),
         Err(failed) => {
             let (e, spool) = *failed;
             recover(spool, Vec::new(), e.to_string())
         }
     })
+}
+
+/// What the spool writer ends with: the spool, and if a write failed, the error and
+/// every byte it was given but did not write.
+struct Written {
+    spool: Spool,
+    failure: Option<(io::Error, Vec<u8>)>,
+}
+
+/// The writer thread: writes chunks into the spool in order and hands each buffer
+/// back for reuse. After a failure it raises `failed` and keeps what still arrives,
+/// so the reader never blocks and no consumed byte is dropped.
+fn write_spool(
+    mut spool: Spool,
+    chunks: mpsc::Receiver<Arc<Vec<u8>>>,
+    recycle: mpsc::Sender<Arc<Vec<u8>>>,
+    failed: &AtomicBool,
+) -> Written {
+    let mut failure: Option<(io::Error, Vec<u8>)> = None;
+    for chunk in chunks {
+        match &mut failure {
+            Some((_, rest)) => rest.extend_from_slice(&chunk),
+            None => {
+                let before = spool.len();
+                if let Err(e) = spool.write_all(&chunk) {
+                    let accepted = ((spool.len() - before) as usize).min(chunk.len());
+                    failure = Some((e, chunk[accepted..].to_vec()));
+                    failed.store(true, Ordering::Release);
+                }
+            }
+        }
+        let _ = recycle.send(chunk);
+    }
+    Written { spool, failure }
 }
 
 /// Shows one line to the compressor with its token estimate; returns the estimate

@@ -515,3 +515,29 @@ fn help_mentions_every_option() {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
 }
+
+#[test]
+fn a_store_that_fills_up_mid_stream_loses_nothing() {
+    // A file-size limit makes the spool's writes fail part way, as a full disk would;
+    // SIGXFSZ is ignored so the write fails with an error instead of killing us.
+    let store = tempfile::tempdir().unwrap();
+    let (input, _) = buried_errors_log();
+    assert!(input.len() > 1_000_000);
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 400; exec {} --store {}",
+        env!("CARGO_BIN_EXE_headroom"),
+        store.path().display()
+    );
+    let out = run_with_input(Command::new("sh").args(["-c", &script]), &input);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stdout == input,
+        "output must be the input, byte for byte"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("could not store the original"), "{err}");
+}

@@ -16,6 +16,7 @@
 //! Memory is bounded by the number of templates (capped), not the number of lines.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use regex::bytes::Regex;
@@ -24,8 +25,14 @@ use super::{Compressor, Context, Picker, Selection};
 use crate::marker::{count_of, thousands};
 use crate::relevance::{Bm25, Query};
 
-/// Templates tracked at most; lines of further new templates are still counted.
-const MAX_TEMPLATES: usize = 20_000;
+/// Exact templates tracked at most; lines of further new ones are still counted.
+const MAX_TEMPLATES: usize = 50_000;
+/// Share of informative tokens two templates must agree on to merge.
+const MERGE_SIMILARITY: f64 = 0.6;
+/// Templates compared with a new one, most recent first.
+const MAX_MERGE_CANDIDATES: usize = 64;
+/// A token position where merged templates differ.
+const WILDCARD: u64 = u64::MAX;
 /// Variable fields per template whose values are tracked.
 const MAX_SLOTS: usize = 16;
 /// A field with more distinct values than this is not "low-cardinality".
@@ -36,12 +43,20 @@ const RARE_VALUE_SHARE: u64 = 8;
 const MUST_VALUE_EXAMPLES: usize = 2;
 /// Lines that hold the query's anchors kept regardless of budget; more are offered.
 const MUST_ANCHOR_LINES: usize = 16;
-/// Continuation lines (stack frames) kept under a kept head line.
+/// Continuation lines (stack frames) kept under a kept head line, from the top
+/// (Java names the exception first) and from the bottom (Python names it last).
 const TRACE_KEEP: usize = 3;
+const TRACE_TAIL: usize = 3;
 /// "Caused by:" lines kept per trace, beyond the first frames.
 const TRACE_CAUSES: usize = 4;
 /// Stack traces remembered.
 const MAX_TRACES: usize = 100_000;
+/// Lines remembered as query candidates (their term frequencies), at most.
+const MAX_QUERY_CANDIDATES: usize = 20_000;
+/// Lines picked for their own query score at most…
+const MAX_QUERY_LINES: usize = 12;
+/// …and only while they score at least this share of the best line.
+const QUERY_LINE_SHARE: f64 = 0.5;
 /// Templates picked for their query score at most.
 const MAX_QUERY_TEMPLATES: usize = 24;
 
@@ -199,6 +214,31 @@ pub fn is_continuation(line: &[u8]) -> bool {
     }
 }
 
+/// True when a line opens with a date, a time or a numeric stamp: its first
+/// non-punctuation characters are digits followed by a date or time separator, or a
+/// bracketed timestamp, or a syslog month name.
+pub fn starts_with_time(line: &[u8]) -> bool {
+    let t: &[u8] = {
+        let n = line
+            .iter()
+            .take_while(|b| matches!(b, b'[' | b'(' | b' ' | b'-'))
+            .count();
+        &line[n..]
+    };
+    let digits = t.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits >= 2 {
+        return matches!(
+            t.get(digits),
+            Some(b'-' | b':' | b'/' | b'.' | b' ' | b'T' | b',')
+        );
+    }
+    const MONTHS_AND_DAYS: [&[u8]; 19] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec", b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun",
+    ];
+    MONTHS_AND_DAYS.iter().any(|m| t.starts_with(m)) && t.get(3) == Some(&b' ')
+}
+
 fn is_cause(line: &[u8]) -> bool {
     let t = trim_start(line);
     t.starts_with(b"Caused by") || t.starts_with(b"During handling") || t.starts_with(b"The above")
@@ -207,6 +247,31 @@ fn is_cause(line: &[u8]) -> bool {
 fn trim_start(line: &[u8]) -> &[u8] {
     let n = line.iter().take_while(|b| b.is_ascii_whitespace()).count();
     &line[n..]
+}
+
+/// A hasher for keys that are hashes already: it passes the `u64` through.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = hash_bytes(bytes, self.0);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// `Nov`, `Mon`: parts of a date, as variable as its digits.
+fn is_month_or_day(word: &[u8]) -> bool {
+    const NAMES: [&[u8]; 19] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec", b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun",
+    ];
+    word.len() == 3 && word[0].is_ascii_uppercase() && NAMES.contains(&word)
 }
 
 /// FxHash's mixing step over 8-byte words: templates and values are hashed once
@@ -280,19 +345,29 @@ impl Masker {
         self.slots.clear();
         let n = line.len();
         let mut i = 0;
+        // Literal bytes are copied lazily, in one piece, when a substitution
+        // interrupts them: `pending` is where the uncopied literal run starts.
+        let mut pending = 0usize;
         // Where the current whitespace-delimited token began, in the line, the
-        // template and the slots, and how many path separators it holds.
+        // (logical) template and the slots, and how many path separators it holds.
         let mut token = (0usize, 0usize, 0usize);
         let mut separators = 0usize;
         while i < n {
             let class = CLASSES[line[i] as usize];
             if class & SPACE != 0 {
+                self.flush(line, &mut pending, i);
                 self.end_token(line, i, token, separators);
+                let start = i;
                 while i < n && CLASSES[line[i] as usize] & SPACE != 0 {
                     i += 1;
                 }
-                self.template.push(b' ');
-                token = (i, self.template.len(), self.slots.len());
+                if i - start == 1 && line[start] == b' ' {
+                    pending = start;
+                } else {
+                    self.template.push(b' ');
+                    pending = i;
+                }
+                token = (i, self.template.len() + (i - pending), self.slots.len());
                 separators = 0;
             } else if class & WORD != 0 {
                 let start = i;
@@ -301,38 +376,74 @@ impl Masker {
                     seen |= CLASSES[line[i] as usize];
                     i += 1;
                 }
-                if seen & DIGIT != 0 {
+                if seen & DIGIT != 0 || is_month_or_day(&line[start..i]) {
+                    self.flush(line, &mut pending, start);
                     self.push_value(&line[start..i], 3);
                     self.template.push(b'#');
-                } else {
-                    self.template.extend_from_slice(&line[start..i]);
+                    pending = i;
                 }
             } else if line[i] == b'"' {
                 let window = &line[i + 1..n.min(i + 257)];
                 match memchr::memchr(b'"', window) {
                     Some(len) => {
+                        self.flush(line, &mut pending, i);
                         self.push_value(&window[..len], 2);
                         self.template.extend_from_slice(b"\"*\"");
                         i += len + 2;
+                        pending = i;
                     }
-                    None => {
-                        self.template.push(b'"');
-                        i += 1;
-                    }
+                    None => i += 1,
                 }
             } else {
                 separators += usize::from(class & SEPARATOR != 0);
-                self.template.push(line[i]);
                 i += 1;
             }
         }
+        self.flush(line, &mut pending, n);
         self.end_token(line, n, token, separators);
         hash_bytes(&self.template, 0)
+    }
+
+    /// Copies the pending literal run `line[*pending..to]` into the template.
+    fn flush(&mut self, line: &[u8], pending: &mut usize, to: usize) {
+        if *pending < to {
+            self.template.extend_from_slice(&line[*pending..to]);
+        }
+        *pending = to;
     }
 
     /// The masked values of the last line, in order.
     pub fn slots(&self) -> &[Masked] {
         &self.slots
+    }
+
+    /// The last line's template as token hashes, split at spaces; the low bit says
+    /// whether the token is informative (holds a letter and is not a masked path).
+    pub fn tokens(&self) -> Vec<u64> {
+        self.template
+            .split(|&b| b == b' ')
+            .filter(|t| !t.is_empty())
+            .map(token_hash)
+            .collect()
+    }
+
+    /// Calls `f(position, hash)` for the tokens of the last line at `positions`
+    /// (sorted), hashing nothing else: merged templates only need the words where
+    /// they differ.
+    pub fn each_token_at(&self, positions: &[usize], mut f: impl FnMut(usize, u64)) {
+        let mut wanted = positions.iter().peekable();
+        for (position, token) in self
+            .template
+            .split(|&b| b == b' ')
+            .filter(|t| !t.is_empty())
+            .enumerate()
+        {
+            let Some(&&next) = wanted.peek() else { return };
+            if position == next {
+                f(position, token_hash(token));
+                wanted.next();
+            }
+        }
     }
 
     fn push_value(&mut self, value: &[u8], seed: u64) {
@@ -363,6 +474,42 @@ impl Masker {
     }
 }
 
+/// A token's hash with its kind in the low bit (see [`informative`]).
+fn token_hash(token: &[u8]) -> u64 {
+    let word = token.iter().any(u8::is_ascii_alphabetic) && token != b"<path>";
+    (hash_bytes(token, 4) & !1) | u64::from(word)
+}
+
+/// How alike two templates of the same length are: the share of informative
+/// positions (a word, not just masks and punctuation) where they agree, a wildcard
+/// agreeing with anything. Timestamps and other masked prefixes count for nothing, so
+/// a shared log prefix does not make two different messages alike; at least one
+/// informative word must match exactly.
+fn similarity(template: &[u64], tokens: &[u64]) -> f64 {
+    let (mut considered, mut equal, mut exact) = (0u32, 0u32, 0u32);
+    for (&a, &b) in template.iter().zip(tokens) {
+        if !informative(a) && !informative(b) {
+            continue;
+        }
+        considered += 1;
+        if a == WILDCARD {
+            equal += 1;
+        } else if a == b {
+            equal += 1;
+            exact += 1;
+        }
+    }
+    if considered == 0 || exact == 0 {
+        return 0.0;
+    }
+    f64::from(equal) / f64::from(considered)
+}
+
+/// Token hashes carry their kind in the low bit: 1 for a token with a letter.
+fn informative(token: u64) -> bool {
+    token & 1 == 1
+}
+
 /// One distinct value of a variable field, with where it first appeared.
 #[derive(Debug, Clone, Copy)]
 struct Value {
@@ -379,9 +526,39 @@ struct Slot {
     overflow: bool,
 }
 
+impl Slot {
+    /// Counts one occurrence of `value`, first seen at line `index` if new.
+    fn count(&mut self, value: u64, index: u64, cost: u32) {
+        if self.overflow {
+            return;
+        }
+        if let Some(v) = self.values.iter_mut().find(|v| v.hash == value) {
+            v.count += 1;
+        } else if self.values.len() < MAX_VALUES {
+            self.values.push(Value {
+                hash: value,
+                first: index,
+                count: 1,
+                cost,
+            });
+        } else {
+            self.overflow = true;
+            self.values = Vec::new();
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Template {
     first: u64,
+    /// The exact (masked) template of the first line; only its lines feed `slots`,
+    /// since merged templates may place their values differently.
+    exact: u64,
+    /// The template's tokens (see [`Masker::tokens`]), [`WILDCARD`] where merged
+    /// templates differ.
+    tokens: Vec<u64>,
+    /// The positions of the wildcards in `tokens`, in order.
+    wildcards: Vec<usize>,
     count: u64,
     cost: u32,
     level: Option<Level>,
@@ -390,11 +567,21 @@ struct Template {
     /// Query term frequencies and length of the first line, when it has any term.
     query_tf: Option<(Box<[u32]>, u32)>,
     slots: Vec<Slot>,
+    /// Values of the words where merged templates differ, by token position, while
+    /// they are few: each is a different wording (`connect through proxy` /
+    /// `connect to proxy`) whose first line is worth showing; a position with many
+    /// values (a host name) overflows and is ignored.
+    words: Vec<(usize, Slot)>,
 }
 
 impl Template {
     fn must_keep(&self) -> bool {
         self.severe || self.level.is_some_and(|l| l >= Level::Warn)
+    }
+
+    /// First lines of the other wordings merged into this template, while few.
+    fn variant_examples(&self) -> impl Iterator<Item = &Value> {
+        self.words.iter().flat_map(|(_, slot)| &slot.values)
     }
 
     /// First lines of the values of low-cardinality fields, rarest first.
@@ -424,15 +611,23 @@ struct Trace {
     head: u64,
     /// (index, cost) of the first continuation lines and of its "Caused by" lines.
     shown: Vec<(u64, u32)>,
+    /// (index, cost) of the last continuation lines seen, oldest first.
+    tail: Vec<(u64, u32)>,
 }
 
 /// The log compressor; see the module documentation.
 pub struct LogCompressor {
     query: Query,
+    /// Records start with a timestamp (decided on the input's first block).
+    stamped: bool,
     templates: Vec<Template>,
-    by_hash: HashMap<u64, usize>,
+    /// Exact template hash → template; the keys are hashes already.
+    by_hash: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+    /// Templates by (token count, level), the candidates for merging.
+    groups: HashMap<(usize, Option<Level>), Vec<usize>>,
     untracked: u64,
-    levels: HashMap<Level, u64>,
+    /// Lines per level, indexed by `Level as usize`.
+    levels: [u64; 7],
     lines: u64,
     continuation_lines: u64,
     traces: Vec<Trace>,
@@ -443,19 +638,24 @@ pub struct LogCompressor {
     last_cost: u32,
     bm25: Bm25,
     anchor_lines: Vec<(u64, u32)>,
+    /// (index, cost, query term frequencies, length) of lines with a query term.
+    query_lines: Vec<(u64, u32, Box<[u32]>, u32)>,
     anchor_total: u64,
     masker: Masker,
     scratch_tf: Vec<u32>,
 }
 
 impl LogCompressor {
-    pub fn new(query: &Query) -> LogCompressor {
+    /// A compressor for a log whose first block is `head`.
+    pub fn new(query: &Query, head: &[u8]) -> LogCompressor {
         LogCompressor {
             query: query.clone(),
+            stamped: mostly_stamped(head),
             templates: Vec::new(),
-            by_hash: HashMap::new(),
+            by_hash: HashMap::default(),
+            groups: HashMap::new(),
             untracked: 0,
-            levels: HashMap::new(),
+            levels: [0; 7],
             lines: 0,
             continuation_lines: 0,
             traces: Vec::new(),
@@ -466,6 +666,7 @@ impl LogCompressor {
             last_cost: 0,
             bm25: Bm25::new(query),
             anchor_lines: Vec::new(),
+            query_lines: Vec::new(),
             anchor_total: 0,
             masker: Masker::default(),
             scratch_tf: Vec::new(),
@@ -478,10 +679,7 @@ impl LogCompressor {
             return;
         };
         *seen += 1;
-        let keep = *seen <= TRACE_KEEP || is_cause(line);
-        if !keep {
-            return;
-        }
+        let first = *seen <= TRACE_KEEP;
         let head = *head;
         if self.traces.last().map(|t| t.head) != Some(head) {
             if self.traces.len() >= MAX_TRACES {
@@ -490,45 +688,99 @@ impl LogCompressor {
             self.traces.push(Trace {
                 head,
                 shown: Vec::new(),
+                tail: Vec::new(),
             });
         }
         let trace = self.traces.last_mut().expect("just pushed");
-        if trace.shown.len() < TRACE_KEEP + TRACE_CAUSES {
+        if (first || is_cause(line)) && trace.shown.len() < TRACE_KEEP + TRACE_CAUSES {
             trace.shown.push((index, cost));
+        } else {
+            if trace.tail.len() == TRACE_TAIL {
+                trace.tail.remove(0);
+            }
+            trace.tail.push((index, cost));
         }
+    }
+
+    /// A line whose exact template is new: it joins the most similar template of
+    /// the same length, level and kind (Drain's idea: positions where they differ
+    /// become wildcards), or starts a template of its own.
+    fn new_template(&mut self, hash: u64, index: u64, line: &[u8], cost: u32) -> usize {
+        let tokens = self.masker.tokens();
+        let level = level_of(line);
+        let severe = severe_words().is_match(line);
+        let problem = problem_words().is_match(line);
+        let group = self.groups.entry((tokens.len(), level)).or_default();
+        let best = group
+            .iter()
+            .rev()
+            .take(MAX_MERGE_CANDIDATES)
+            .filter(|&&id| {
+                let t = &self.templates[id];
+                t.severe == severe && t.problem == problem
+            })
+            .map(|&id| (similarity(&self.templates[id].tokens, &tokens), id))
+            .filter(|&(sim, _)| sim >= MERGE_SIMILARITY)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        if let Some((_, id)) = best {
+            let t = &mut self.templates[id];
+            for (position, (mine, theirs)) in t.tokens.iter_mut().zip(&tokens).enumerate() {
+                if mine != theirs && *mine != WILDCARD {
+                    *mine = WILDCARD;
+                    t.wildcards.push(position);
+                }
+            }
+            t.wildcards.sort_unstable();
+            self.by_hash.insert(hash, id);
+            return id;
+        }
+        let query_tf = if self.query.terms().is_empty() {
+            None
+        } else {
+            let len = self.query.term_freqs(line, &mut self.scratch_tf);
+            self.scratch_tf
+                .iter()
+                .any(|&t| t > 0)
+                .then(|| (self.scratch_tf.clone().into_boxed_slice(), len))
+        };
+        let id = self.templates.len();
+        group.push(id);
+        self.templates.push(Template {
+            first: index,
+            exact: hash,
+            tokens,
+            wildcards: Vec::new(),
+            count: 0,
+            cost,
+            level,
+            severe,
+            problem,
+            query_tf,
+            slots: Vec::new(),
+            words: Vec::new(),
+        });
+        self.by_hash.insert(hash, id);
+        id
+    }
+
+    /// True when `line` continues the record above it: an indented or `Caused by`
+    /// line anywhere, and in a log whose records start with a timestamp, any line
+    /// that does not (Java's exception line, Python's `Traceback`, a blank line).
+    fn continues_record(&self, line: &[u8]) -> bool {
+        is_continuation(line) || (self.stamped && !starts_with_time(line))
     }
 
     fn observe_template(&mut self, index: u64, line: &[u8], cost: u32) {
         let hash = self.masker.mask(line);
         let id = match self.by_hash.get(&hash) {
             Some(&id) => id,
-            None if self.templates.len() < MAX_TEMPLATES => {
-                let query_tf = if self.query.terms().is_empty() {
-                    None
-                } else {
-                    let len = self.query.term_freqs(line, &mut self.scratch_tf);
-                    self.scratch_tf
-                        .iter()
-                        .any(|&t| t > 0)
-                        .then(|| (self.scratch_tf.clone().into_boxed_slice(), len))
-                };
-                self.templates.push(Template {
-                    first: index,
-                    count: 0,
-                    cost,
-                    level: level_of(line),
-                    severe: severe_words().is_match(line),
-                    problem: problem_words().is_match(line),
-                    query_tf,
-                    slots: Vec::new(),
-                });
-                self.by_hash.insert(hash, self.templates.len() - 1);
-                self.templates.len() - 1
+            None if self.by_hash.len() < MAX_TEMPLATES => {
+                self.new_template(hash, index, line, cost)
             }
             None => {
                 self.untracked += 1;
                 if let Some(level) = level_of(line) {
-                    *self.levels.entry(level).or_default() += 1;
+                    self.levels[level as usize] += 1;
                 }
                 return;
             }
@@ -536,29 +788,31 @@ impl LogCompressor {
         let t = &mut self.templates[id];
         t.count += 1;
         if let Some(level) = t.level {
-            *self.levels.entry(level).or_default() += 1;
+            self.levels[level as usize] += 1;
+        }
+        if t.exact != hash {
+            let words = &mut t.words;
+            self.masker.each_token_at(&t.wildcards, |position, value| {
+                match words.iter().position(|(p, _)| *p == position) {
+                    Some(k) => words[k].1.count(value, index, cost),
+                    None if words.len() < MAX_SLOTS => {
+                        let mut slot = Slot::default();
+                        slot.count(value, index, cost);
+                        words.push((position, slot));
+                    }
+                    None => {}
+                }
+            });
+            self.current_head = Some((index, 0));
+            return;
         }
         let n_slots = self.masker.slots().len().min(MAX_SLOTS);
         if t.slots.len() < n_slots {
             t.slots.resize(n_slots, Slot::default());
         }
         for (slot, value) in t.slots.iter_mut().zip(self.masker.slots()) {
-            if slot.overflow || !value.simple {
-                continue;
-            }
-            let value = value.hash;
-            if let Some(v) = slot.values.iter_mut().find(|v| v.hash == value) {
-                v.count += 1;
-            } else if slot.values.len() < MAX_VALUES {
-                slot.values.push(Value {
-                    hash: value,
-                    first: index,
-                    count: 1,
-                    cost,
-                });
-            } else {
-                slot.overflow = true;
-                slot.values = Vec::new();
+            if value.simple {
+                slot.count(value.hash, index, cost);
             }
         }
         self.current_head = Some((index, 0));
@@ -577,11 +831,8 @@ impl LogCompressor {
         }
         let levels: Vec<String> = Level::ALL
             .iter()
-            .filter_map(|l| {
-                self.levels
-                    .get(l)
-                    .map(|n| format!("{} {}", thousands(*n), l.label()))
-            })
+            .filter(|&&l| self.levels[l as usize] > 0)
+            .map(|&l| format!("{} {}", thousands(self.levels[l as usize]), l.label()))
             .collect();
         if !levels.is_empty() {
             parts.push(levels.join(", "));
@@ -606,6 +857,12 @@ impl Compressor for LogCompressor {
         if !self.query.terms().is_empty() {
             let len = self.query.term_freqs(line, &mut self.scratch_tf);
             self.bm25.add(&self.scratch_tf, len);
+            if self.query_lines.len() < MAX_QUERY_CANDIDATES
+                && self.scratch_tf.iter().any(|&t| t > 0)
+            {
+                let tf = self.scratch_tf.clone().into_boxed_slice();
+                self.query_lines.push((index, cost, tf, len));
+            }
         }
         if !self.query.anchors().is_empty() && self.query.anchor_hits(line) > 0 {
             self.anchor_total += 1;
@@ -623,7 +880,7 @@ impl Compressor for LogCompressor {
         self.last_line_head
             .extend_from_slice(&line[..line.len().min(120)]);
         self.last_cost = cost;
-        if is_continuation(line) {
+        if self.continues_record(line) {
             self.observe_continuation(index, line, cost);
         } else {
             self.observe_template(index, line, cost);
@@ -638,6 +895,9 @@ impl Compressor for LogCompressor {
         // 1. Must-keep.
         for t in self.templates.iter().filter(|t| t.must_keep()) {
             picker.must(t.first, u64::from(t.cost), note(t));
+            for v in t.variant_examples() {
+                picker.must(v.first, u64::from(v.cost), None);
+            }
             let rare = t
                 .value_examples()
                 .into_iter()
@@ -649,6 +909,22 @@ impl Compressor for LogCompressor {
         }
         for &(index, cost) in self.anchor_lines.iter().take(MUST_ANCHOR_LINES) {
             picker.must(index, u64::from(cost), None);
+        }
+
+        // Lines that best match the query's words, wherever their words sit.
+        let mut scored: Vec<(f64, u64, u32)> = self
+            .query_lines
+            .iter()
+            .map(|(index, cost, tf, len)| (self.bm25.score(tf, *len), *index, *cost))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let best = scored.first().map_or(0.0, |s| s.0);
+        for &(_, index, cost) in scored
+            .iter()
+            .take(MAX_QUERY_LINES)
+            .take_while(|(score, _, _)| *score >= QUERY_LINE_SHARE * best)
+        {
+            picker.offer(index, u64::from(cost), None);
         }
 
         // The first and the last line frame the story.
@@ -681,6 +957,11 @@ impl Compressor for LogCompressor {
         for &i in &order {
             let t = &self.templates[i];
             picker.offer(t.first, u64::from(t.cost), note(t));
+            if t.problem {
+                for v in t.variant_examples() {
+                    picker.offer(v.first, u64::from(v.cost), None);
+                }
+            }
             if picker.full() {
                 break;
             }
@@ -694,7 +975,11 @@ impl Compressor for LogCompressor {
             let mut examples: Vec<Value> = self
                 .templates
                 .iter()
-                .flat_map(|t| t.value_examples())
+                .flat_map(|t| {
+                    t.value_examples()
+                        .into_iter()
+                        .chain(t.variant_examples().copied())
+                })
                 .collect();
             examples.sort_by_key(|v| (v.count, v.first));
             for v in examples {
@@ -706,7 +991,7 @@ impl Compressor for LogCompressor {
         // Stack traces under kept heads: the first frames and the causes.
         for trace in &self.traces {
             if picker.contains(trace.head) {
-                for &(index, cost) in &trace.shown {
+                for &(index, cost) in trace.shown.iter().chain(&trace.tail) {
                     picker.must(index, u64::from(cost), None);
                 }
             }
@@ -718,11 +1003,32 @@ impl Compressor for LogCompressor {
     }
 
     fn label(&self, line: &[u8]) -> Option<&'static str> {
-        if is_continuation(line) {
+        if self.continues_record(line) {
             return Some("trace");
+        }
+        if self.levels.iter().all(|&n| n == 0) {
+            return None;
         }
         level_of(line).map(Level::label)
     }
+}
+
+/// Share of a first block's lines that must start with a timestamp for unstamped
+/// lines to count as continuations.
+const STAMPED_SHARE: f64 = 0.8;
+
+/// True when most lines of `head` (indented ones aside) start with a timestamp.
+fn mostly_stamped(head: &[u8]) -> bool {
+    let (mut lines, mut stamped) = (0usize, 0usize);
+    for line in head
+        .split(|&b| b == b'\n')
+        .filter(|l| !is_continuation(l))
+        .take(200)
+    {
+        lines += 1;
+        stamped += usize::from(starts_with_time(line));
+    }
+    lines >= 5 && stamped as f64 >= STAMPED_SHARE * lines as f64
 }
 
 /// The timestamp a line starts with, in the common log formats.
@@ -771,6 +1077,32 @@ mod tests {
             template("INFO Deleted attempt_1 ok")
         );
         assert_eq!(template("tag=\"View Lock\" x"), template("tag=\"Other\" x"));
+    }
+
+    #[test]
+    fn similar_templates_merge_but_different_messages_do_not() {
+        let lines: Vec<String> = [
+            "2026-05-09 07:29:12 status unpacked libgpg-dev:amd64 1.46-1",
+            "2026-05-09 07:29:12 status unpacked libssl-dev:amd64 3.0.19-1",
+            "2026-05-09 07:29:13 status unpacked zlib-dev:amd64 1.2.13",
+            "2026-05-09 07:29:13 status installed libssl-dev:amd64 3.0.19-1",
+            "2026-05-09 07:29:14 connection refused by upstream proxy",
+            "2026-05-09 07:29:14 connection accepted by upstream proxy",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let q = Query::default();
+        let mut c = LogCompressor::new(&q, b"");
+        for (i, l) in lines.iter().enumerate() {
+            c.observe(i as u64, l.as_bytes(), 10);
+        }
+        let counts: Vec<u64> = c.templates.iter().map(|t| t.count).collect();
+        assert_eq!(
+            counts,
+            [4, 1, 1],
+            "unpacked and installed merge; refused stays apart"
+        );
     }
 
     #[test]
@@ -836,7 +1168,12 @@ mod tests {
 
     fn run(lines: &[String], budget: u64, query: &str) -> Selection {
         let q = Query::parse(query);
-        let mut c = LogCompressor::new(&q);
+        let head: Vec<u8> = lines
+            .iter()
+            .take(200)
+            .flat_map(|l| [l.as_bytes(), b"\n"].concat())
+            .collect();
+        let mut c = LogCompressor::new(&q, &head);
         for (i, l) in lines.iter().enumerate() {
             c.observe(
                 i as u64,

@@ -49,10 +49,10 @@ pub trait Compressor {
     fn label(&self, line: &[u8]) -> Option<&'static str>;
 }
 
-/// The compressor for a content type.
-pub fn for_type(kind: ContentType, query: &Query) -> Box<dyn Compressor> {
+/// The compressor for a content type, given the input's first block.
+pub fn for_type(kind: ContentType, query: &Query, head: &[u8]) -> Box<dyn Compressor> {
     match kind {
-        ContentType::Log => Box::new(log::LogCompressor::new(query)),
+        ContentType::Log => Box::new(log::LogCompressor::new(query, head)),
         ContentType::Text | ContentType::Binary => Box::new(text::TextCompressor::new(query)),
     }
 }

@@ -1,7 +1,7 @@
 //! Structural sniffing of an input's first block.
 
 use super::{ContentType, Detection};
-use crate::compress::log::{is_continuation, level_of};
+use crate::compress::log::{is_continuation, level_of, starts_with_time};
 
 /// Lines of the first block examined.
 const SAMPLE_LINES: usize = 200;
@@ -42,31 +42,6 @@ pub fn sniff(head: &[u8]) -> Detection {
             "no structure recognised in {lines} sampled lines ({stamped} time-stamped, {levelled} with a level)"
         ),
     }
-}
-
-/// True when a line opens with a date, a time or a numeric stamp: its first
-/// non-punctuation characters are digits followed by a date or time separator, or a
-/// bracketed timestamp, or a syslog month name.
-fn starts_with_time(line: &[u8]) -> bool {
-    let t: &[u8] = {
-        let n = line
-            .iter()
-            .take_while(|b| matches!(b, b'[' | b'(' | b' ' | b'-'))
-            .count();
-        &line[n..]
-    };
-    let digits = t.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits >= 2 {
-        return matches!(
-            t.get(digits),
-            Some(b'-' | b':' | b'/' | b'.' | b' ' | b'T' | b',')
-        );
-    }
-    const MONTHS_AND_DAYS: [&[u8]; 19] = [
-        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
-        b"Dec", b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun",
-    ];
-    MONTHS_AND_DAYS.iter().any(|m| t.starts_with(m)) && t.get(3) == Some(&b' ')
 }
 
 #[cfg(test)]

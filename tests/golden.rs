@@ -1,0 +1,69 @@
+//! Golden views of real logs (see fixtures/README.md for where each comes from).
+//! Review changes with `cargo insta review`, or accept them with
+//! `INSTA_UPDATE=always cargo test --test golden`.
+
+mod common;
+
+use common::{assert_accounts_for_every_line, read_fixture};
+use headroom::{filter, Options};
+
+fn view(name: &str, query: Option<&str>, budget: u64) -> String {
+    let store = tempfile::tempdir().unwrap();
+    let input = read_fixture(name);
+    let opts = Options {
+        query: query.map(str::to_string),
+        forced: None,
+        cmd: None,
+        budget,
+        lossless: false,
+        store_dir: store.path().to_path_buf(),
+    };
+    let mut out = Vec::new();
+    filter(&mut &input[..], &mut out, &opts).unwrap();
+    assert_accounts_for_every_line(&input, &out);
+    String::from_utf8(out).expect("these fixtures are UTF-8")
+}
+
+const DEFAULT: u64 = headroom::pipeline::DEFAULT_BUDGET;
+
+#[test]
+fn postgres_server_log() {
+    let v = view("postgres-pgbench.log", None, DEFAULT);
+    for error in [
+        "ERROR:  division by zero",
+        "ERROR:  syntax error at or near \"SELEC\"",
+        "ERROR:  duplicate key value violates unique constraint",
+        "ERROR:  relation \"no_such_table\" does not exist",
+        "ERROR:  function no_such_function(integer) does not exist",
+    ] {
+        assert!(v.contains(error), "missing {error}");
+    }
+    insta::assert_snapshot!(v);
+}
+
+#[test]
+fn python_worker_tracebacks_are_trimmed_not_lost() {
+    let v = view("python-worker.log", None, DEFAULT);
+    assert!(v.contains("KeyError: 'missing_field'"));
+    assert!(v.contains("UpstreamTimeout: upstream did not answer within 30s for job 1337"));
+    assert!(v.contains("Traceback (most recent call last):"));
+    insta::assert_snapshot!(v);
+}
+
+#[test]
+fn java_severe_with_chained_cause() {
+    let v = view("java-orders.log", None, DEFAULT);
+    assert!(v.contains("java.lang.RuntimeException: could not save order 777"));
+    assert!(v.contains("Caused by: java.lang.IllegalStateException: sku 1000 has no stock row"));
+    insta::assert_snapshot!(v);
+}
+
+#[test]
+fn dpkg_log_with_a_query() {
+    let v = view(
+        "dpkg.log",
+        Some("which packages were configured for libssl"),
+        1000,
+    );
+    insta::assert_snapshot!(v);
+}
