@@ -113,10 +113,11 @@ class Bench:
         ownership passes to this call; stdout is a path, truncated. Exits the
         benchmark with the child's stderr if it fails.
         """
+        create = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
         actions = [
             stdin_action(stdin),
-            (os.POSIX_SPAWN_OPEN, 1, stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
-            (os.POSIX_SPAWN_OPEN, 2, self.stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+            (os.POSIX_SPAWN_OPEN, 1, stdout, create, 0o644),
+            (os.POSIX_SPAWN_OPEN, 2, self.stderr_path, create, 0o644),
         ]
         spawn = self.spawn_gated if rss else self.spawn_direct
         try:
@@ -128,8 +129,8 @@ class Bench:
         if code != 0:
             err = Path(self.stderr_path).read_text(errors="replace").strip()
             raise SystemExit(f"bench: {' '.join(argv)} exited with {code}\n{err}")
-        # ru_maxrss is in KiB on Linux.
-        return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024 if rss else None)
+        rss_mib = usage.ru_maxrss / 1024 if rss else None  # ru_maxrss is in KiB on Linux
+        return Run(elapsed, usage.ru_utime + usage.ru_stime, rss_mib)
 
     def spawn_direct(self, argv: list[str], actions: list, env: dict) -> tuple:
         """posix_spawn argv and reap it: (seconds, wait status, rusage).
@@ -265,7 +266,8 @@ def bench_startup(bench: Bench, runs: int) -> dict:
     times = {"headroom": [], "cat": []}
     try:
         for _ in range(runs):
-            times["headroom"].append(bench.run([bench.headroom], stdin=pipe_with(data), env=env).seconds)
+            run = bench.run([bench.headroom], stdin=pipe_with(data), env=env)
+            times["headroom"].append(run.seconds)
             times["cat"].append(bench.run([bench.cat], stdin=pipe_with(data)).seconds)
     finally:
         bench.discard(store)

@@ -146,7 +146,7 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
         Some(c) => render_guarded(&store, &spooled, c.as_mut(), &query, opts.budget, &short),
     };
     match view {
-        Ok(view) if (view.len() as u64) < report.bytes_in => {
+        Ok(view) if worth_it(&view, report.tokens_in) => {
             report.bytes_out = view.len() as u64;
             report.tokens_out = tokens::estimate(&view);
             output.write_all(&view)?;
@@ -185,6 +185,14 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
             .get_or_insert(format!("automatic pruning failed: {e}"));
     }
     Ok(finish(report, started))
+}
+
+/// A view replaces its input only when it saves at least this share of the tokens;
+/// below that, the markers are not worth following.
+const MIN_SAVING: f64 = 0.1;
+
+fn worth_it(view: &[u8], tokens_in: u64) -> bool {
+    (tokens::estimate(view) as f64) <= (1.0 - MIN_SAVING) * tokens_in as f64
 }
 
 fn finish(mut report: Report, started: Instant) -> Report {

@@ -89,21 +89,27 @@ fn parse_marker(line: &str) -> Option<(usize, usize, usize)> {
         .then_some((a, b, count))
 }
 
+/// The last position of `needle` in `hay`.
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
 /// Strips what headroom appends to a kept line: a repeat note and a cut marker.
+/// Works on bytes: kept lines may be invalid UTF-8.
 fn strip_annotations(line: &[u8]) -> (Vec<u8>, bool) {
-    let text = String::from_utf8_lossy(line).into_owned();
     let mut body = line.to_vec();
     let mut cut = false;
-    if let Some(at) = text.rfind(" [… ") {
-        if text.ends_with(']') && text[at..].contains(" cut · headroom-cat ") {
-            body.truncate(at);
-            cut = true;
+    if body.ends_with(b"]") {
+        if let Some(at) = rfind(&body, " [… ".as_bytes()) {
+            if rfind(&body[at..], b" cut \xc2\xb7 headroom-cat ").is_some() {
+                body.truncate(at);
+                cut = true;
+            }
         }
     }
-    for note in [" similar]", " identical]"] {
-        let t = String::from_utf8_lossy(&body).into_owned();
-        if t.ends_with(note) {
-            if let Some(at) = t.rfind("  [×") {
+    for note in [&b" similar]"[..], b" identical]"] {
+        if body.ends_with(note) {
+            if let Some(at) = rfind(&body, "  [×".as_bytes()) {
                 body.truncate(at);
             }
         }
