@@ -3,6 +3,8 @@
 //! Lines can be arbitrarily long (a minified bundle, a 100 MB JSON line); only the
 //! first [`MAX_LINE`] bytes of each are held, together with the line's full length.
 
+use std::io::{self, Read};
+
 /// Bytes of a line that are kept for analysis and display.
 pub const MAX_LINE: usize = 2000;
 
@@ -71,6 +73,24 @@ impl Splitter {
         }
         f(index, &line[..line.len().min(MAX_LINE)], len);
     }
+}
+
+/// Reads `input` to its end in chunks and calls `f` once per line, as
+/// [`Splitter::feed`] does; returns the number of lines.
+pub fn for_each_line(input: &mut dyn Read, f: &mut impl FnMut(u64, &[u8], u64)) -> io::Result<u64> {
+    let mut splitter = Splitter::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        splitter.feed(&buf[..n], f);
+    }
+    splitter.finish(f);
+    Ok(splitter.lines())
 }
 
 /// Cuts `line` to at most `max` bytes without splitting a UTF-8 character.

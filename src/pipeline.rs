@@ -18,7 +18,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::compress::{self, Compressor, Context, Selection};
 use crate::detect::{self, ContentType, Detection};
-use crate::lines::{cut_at_char, Splitter, MAX_LINE};
+use crate::lines::{cut_at_char, for_each_line, Splitter, MAX_LINE};
 use crate::marker;
 use crate::relevance::Query;
 use crate::store::{EntryMeta, Hash, Spool, Store};
@@ -520,7 +520,6 @@ fn render(
     }
     let mut keep = selection.keep.iter().peekable();
     let mut gap = Gap::default();
-    let mut splitter = Splitter::new();
     let mut on_line = |index: u64, line: &[u8], full_len: u64| {
         while keep.next_if(|k| k.index < index).is_some() {}
         match keep.next_if(|k| k.index == index) {
@@ -542,15 +541,7 @@ fn render(
             None => gap.add(index, line, full_len, compressor.label(line)),
         }
     };
-    let mut buf = vec![0u8; CHUNK];
-    loop {
-        let n = original.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        splitter.feed(&buf[..n], &mut on_line);
-    }
-    splitter.finish(&mut on_line);
+    for_each_line(original, &mut on_line)?;
     gap.flush(&mut out, hash);
     Ok(out)
 }

@@ -11,7 +11,7 @@ use std::io::{self, BufReader, Read, Write};
 
 use regex::bytes::Regex;
 
-use crate::lines::{cut_at_char, Splitter};
+use crate::lines::{cut_at_char, for_each_line};
 use crate::marker::{count_of, thousands};
 use crate::relevance::{Bm25, Query};
 use crate::tokens;
@@ -77,23 +77,12 @@ fn each_line(
     range: (u64, u64),
     f: &mut dyn FnMut(u64, &[u8], bool),
 ) -> io::Result<u64> {
-    let mut splitter = Splitter::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut on_line = |i: u64, line: &[u8], full: u64| {
+    for_each_line(original, &mut |i: u64, line: &[u8], full: u64| {
         let n = i + 1;
         if n >= range.0 && n <= range.1 {
             f(n, line, full > line.len() as u64);
         }
-    };
-    loop {
-        let n = original.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        splitter.feed(&buf[..n], &mut on_line);
-    }
-    splitter.finish(&mut on_line);
-    Ok(splitter.lines())
+    })
 }
 
 /// Prints lines `a..=b` byte for byte, line endings included.

@@ -31,6 +31,20 @@ pub fn bin(name: &str, store: &Path) -> Command {
     cmd
 }
 
+/// The original stored under `hash`, as `headroom-cat HASH` prints it.
+pub fn original(store: &Path, hash: &str) -> Vec<u8> {
+    let out = bin("headroom-cat", store)
+        .arg(hash)
+        .output()
+        .expect("headroom-cat");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// Runs `cmd` with `input` on stdin and returns its output.
 pub fn run_with_input(cmd: &mut Command, input: &[u8]) -> Output {
     let mut child = cmd
