@@ -115,7 +115,9 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
         }
     };
     let query = Query::parse(opts.query.as_deref().unwrap_or(""));
-    let mut compressor = (detection.kind != ContentType::Binary)
+    // Line-oriented content is observed while it is spooled; JSON and binary input
+    // are handled whole afterwards.
+    let mut compressor = (!matches!(detection.kind, ContentType::Binary | ContentType::Json))
         .then(|| compress::for_type(detection.kind, &query, &head));
 
     // Pass one: spool into the store while the compressor observes.
@@ -141,9 +143,24 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
     let short = spooled.short();
 
     // Pass two: render the view from the stored original.
-    let view = match compressor.as_mut() {
-        None => Ok(binary_view(&head, &short, report.bytes_in)),
-        Some(c) => render_guarded(&store, &spooled, c.as_mut(), &query, opts.budget, &short),
+    let view = match (detection.kind, compressor.as_mut()) {
+        (ContentType::Binary, _) => Ok(binary_view(&head, &short, report.bytes_in)),
+        (_, Some(c)) => guarded(|| {
+            let blob = store.open_blob(&spooled).map_err(|e| e.to_string())?;
+            render_lines(
+                &mut BufReader::with_capacity(CHUNK, blob),
+                c.as_mut(),
+                &query,
+                opts.budget,
+                &short,
+            )
+        }),
+        (_, None) => guarded(|| {
+            let original = store.read(&spooled).map_err(|e| e.to_string())?;
+            let (view, kind) = render_document(&original, &head, &query, opts.budget, &short)?;
+            report.kind = kind.name().into();
+            Ok(view)
+        }),
     };
     match view {
         Ok(view) if worth_it(&view, report.tokens_in) => {
@@ -410,29 +427,12 @@ fn binary_view(head: &[u8], short: &str, size: u64) -> Vec<u8> {
     line.into_bytes()
 }
 
-/// Runs selection and rendering, turning a panic into an error so the caller can fall
-/// back to the original.
-fn render_guarded(
-    store: &Store,
-    hash: &Hash,
-    compressor: &mut dyn Compressor,
-    query: &Query,
-    budget: u64,
-    short: &str,
-) -> Result<Vec<u8>, String> {
+/// Runs `f`, turning a panic into an error so the caller can fall back to the
+/// original.
+fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     let hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        let selection = compressor.select(&Context { query, budget });
-        let blob = store.open_blob(hash).map_err(|e| e.to_string())?;
-        render(
-            &mut BufReader::with_capacity(CHUNK, blob),
-            &selection,
-            compressor,
-            short,
-        )
-        .map_err(|e| e.to_string())
-    }));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
     panic::set_hook(hook);
     match result {
         Ok(r) => r,
@@ -445,6 +445,53 @@ fn render_guarded(
                 .unwrap_or_else(|| "panic".into())
         )),
     }
+}
+
+/// Selection, then pass two over the stored original.
+fn render_lines(
+    original: &mut dyn Read,
+    compressor: &mut dyn Compressor,
+    query: &Query,
+    budget: u64,
+    short: &str,
+) -> Result<Vec<u8>, String> {
+    let selection = compressor.select(&Context { query, budget });
+    render(original, &selection, compressor, short).map_err(|e| e.to_string())
+}
+
+/// A JSON input's view, or, when it does not parse, the view of the log or text
+/// compressor its lines call for; returns the view and the type that made it.
+fn render_document(
+    original: &[u8],
+    head: &[u8],
+    query: &Query,
+    budget: u64,
+    short: &str,
+) -> Result<(Vec<u8>, ContentType), String> {
+    if let Some(json) = compress::json::compress(original) {
+        let tables = marker::count_of(json.tables as u64, "table", "tables");
+        let mut view = format!(
+            "[json: {} · {tables} · lossless · {}{short}]\n",
+            json.shape,
+            marker::TAG
+        );
+        view.push_str(&json.body);
+        return Ok((view.into_bytes(), ContentType::Json));
+    }
+    let kind = detect::sniff_lines(head).kind;
+    let mut compressor = compress::for_type(kind, query, head);
+    for_each_line(&mut &original[..], &mut |i, line, len| {
+        observe(compressor.as_mut(), i, line, len);
+    })
+    .map_err(|e| e.to_string())?;
+    let view = render_lines(
+        &mut &original[..],
+        compressor.as_mut(),
+        query,
+        budget,
+        short,
+    )?;
+    Ok((view, kind))
 }
 
 /// A run of elided lines being collected during rendering.

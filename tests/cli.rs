@@ -567,3 +567,68 @@ fn a_corrupt_index_does_not_break_the_pipe() {
         None => assert!(out.stdout == other),
     }
 }
+
+#[test]
+fn json_arrays_become_lossless_tables() {
+    let store = tempfile::tempdir().unwrap();
+    let runs: Vec<serde_json::Value> = (0..200)
+        .map(|i| {
+            serde_json::json!({
+                "id": 2_802_600_000u64 + i,
+                "name": "CI",
+                "status": "completed",
+                "conclusion": if i == 117 { "failure" } else { "success" },
+                "run_number": 300 + i,
+                "actor": {"login": format!("user{}", i % 7), "type": "User"},
+            })
+        })
+        .collect();
+    let input = serde_json::to_string_pretty(
+        &serde_json::json!({"total_count": 593, "workflow_runs": runs}),
+    )
+    .unwrap();
+    let out = run_with_input(&mut bin("headroom", store.path()), input.as_bytes());
+    assert!(out.status.success());
+    let view = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(
+        view.starts_with("[json: object with 2 keys · 1 table · lossless · headroom-cat "),
+        "{view}"
+    );
+    assert!(
+        view.contains("{\"total_count\":593,\"workflow_runs\":@.workflow_runs}\n"),
+        "{view}"
+    );
+    assert!(
+        view.contains("\"id\",\"conclusion\",\"run_number\",\"actor.login\"\n"),
+        "{view}"
+    );
+    assert!(
+        view.contains("2802600117,\"failure\",417,\"user5\"\n"),
+        "{view}"
+    );
+    assert!(
+        view.len() * 2 < input.len(),
+        "{} of {}",
+        view.len(),
+        input.len()
+    );
+    let hash = marker_hash(&out.stdout).unwrap();
+    assert!(original(store.path(), &hash) == input.as_bytes());
+}
+
+#[test]
+fn truncated_json_falls_back_to_the_text_path() {
+    let store = tempfile::tempdir().unwrap();
+    let items: Vec<String> = (0..3000)
+        .map(|i| format!("  {{\"id\": {i}, \"ok\": true}}"))
+        .collect();
+    let input = format!("[\n{}", items.join(",\n"));
+    let out = run_with_input(
+        bin("headroom", store.path()).arg("--stats"),
+        input.as_bytes(),
+    );
+    assert!(out.status.success());
+    let stats: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(stats["type"], "text");
+    assert_accounts_for_every_line(input.as_bytes(), &out.stdout);
+}

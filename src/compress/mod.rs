@@ -7,6 +7,7 @@
 //! breakdown such as `4,190 INFO, 23 WARN`. Two passes over a spooled input keep
 //! memory bounded by what is kept, not by the input's size.
 
+pub mod json;
 pub mod log;
 pub mod text;
 
@@ -53,7 +54,10 @@ pub trait Compressor {
 pub fn for_type(kind: ContentType, query: &Query, head: &[u8]) -> Box<dyn Compressor> {
     match kind {
         ContentType::Log => Box::new(log::LogCompressor::new(query, head)),
-        ContentType::Text | ContentType::Binary => Box::new(text::TextCompressor::new(query)),
+        // JSON is rendered whole by `json::compress`; this is its fallback.
+        ContentType::Json | ContentType::Text | ContentType::Binary => {
+            Box::new(text::TextCompressor::new(query))
+        }
     }
 }
 

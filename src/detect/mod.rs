@@ -9,10 +9,13 @@ mod command;
 mod sniff;
 
 pub use binary::sniff_kind as binary_kind;
+pub use sniff::sniff_lines;
 
 /// The content types this build knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum ContentType {
+    /// JSON documents and JSON Lines.
+    Json,
     /// Application and system logs.
     Log,
     /// Prose and anything unrecognised.
@@ -24,6 +27,7 @@ pub enum ContentType {
 impl ContentType {
     pub fn name(self) -> &'static str {
         match self {
+            ContentType::Json => "json",
             ContentType::Log => "log",
             ContentType::Text => "text",
             ContentType::Binary => "binary",
@@ -74,6 +78,26 @@ mod tests {
     fn binary_beats_a_command_hint() {
         let d = detect(b"\x89PNG\r\n\x1a\n\0\0\0", None, Some("docker logs web"));
         assert_eq!(d.kind, ContentType::Binary);
+    }
+
+    #[test]
+    fn json_and_look_alikes() {
+        let json = detect(
+            b"{\n  \"total_count\": 593,\n  \"items\": []\n}\n",
+            None,
+            None,
+        );
+        assert_eq!(json.kind, ContentType::Json);
+        let banner = detect(
+            b"HTTP/2 200\ncontent-type: application/json\n\n[{\"id\":1}]\n",
+            None,
+            None,
+        );
+        assert_eq!(banner.kind, ContentType::Json);
+        let proxifier = b"[10.30 16:49:06] chrome.exe - a.com:443 open through proxy\n".repeat(5);
+        assert_eq!(detect(&proxifier, None, None).kind, ContentType::Log);
+        let apache = b"[Sun Dec 04 04:47:44 2005] [notice] ok\n".repeat(5);
+        assert_eq!(detect(&apache, None, None).kind, ContentType::Log);
     }
 
     #[test]

@@ -6,8 +6,75 @@ use crate::compress::log::{is_continuation, level_of, starts_with_time};
 /// Lines of the first block examined.
 const SAMPLE_LINES: usize = 200;
 
-/// Logs are line records that mostly start with a timestamp or carry a level.
+/// Lines of banner allowed before a JSON document.
+const JSON_BANNER_LINES: usize = 8;
+
+/// JSON when, after at most a few banner lines, a line opens an object or array
+/// whose first token is valid JSON; otherwise logs or text.
 pub fn sniff(head: &[u8]) -> Detection {
+    let mut offset = 0;
+    for (n, line) in head
+        .split_inclusive(|&b| b == b'\n')
+        .take(JSON_BANNER_LINES + 1)
+        .enumerate()
+    {
+        let trimmed = trim_ascii_start(line);
+        if matches!(trimmed.first(), Some(b'{' | b'[')) {
+            if opens_json(&head[offset + (line.len() - trimmed.len())..]) {
+                return Detection {
+                    kind: ContentType::Json,
+                    evidence: if n == 0 {
+                        "starts with a JSON object or array".into()
+                    } else {
+                        format!("a JSON object or array after {n} banner lines")
+                    },
+                };
+            }
+            break;
+        }
+        offset += line.len();
+    }
+    sniff_lines(head)
+}
+
+fn trim_ascii_start(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    &b[n..]
+}
+
+/// True when `text` (starting at `{` or `[`) begins like JSON: `{` then a string
+/// key or `}`; `[` then a value that is plausibly JSON and, for a scalar, is followed
+/// by `,` or `]` (so a bracketed timestamp such as `[10.30 16:49:06]` is not).
+fn opens_json(text: &[u8]) -> bool {
+    let rest = trim_ascii_start(&text[1..]);
+    match (text[0], rest.first()) {
+        (b'{', Some(b'"' | b'}')) => true,
+        (b'[', Some(b'{' | b'[' | b'"' | b']')) => true,
+        (b'[', Some(c)) if c.is_ascii_digit() || *c == b'-' => {
+            let n = rest
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
+                .count();
+            matches!(trim_ascii_start(&rest[n..]).first(), Some(b',' | b']'))
+        }
+        (b'[', Some(_)) => {
+            let word = ["true", "false", "null"]
+                .into_iter()
+                .find(|w| rest.starts_with(w.as_bytes()));
+            word.is_some_and(|w| {
+                matches!(
+                    trim_ascii_start(&rest[w.len()..]).first(),
+                    Some(b',' | b']')
+                )
+            })
+        }
+        _ => false,
+    }
+}
+
+/// Logs are line records that mostly start with a timestamp or carry a level;
+/// anything else is text.
+pub fn sniff_lines(head: &[u8]) -> Detection {
     let mut lines = 0usize;
     let mut stamped = 0usize;
     let mut levelled = 0usize;
