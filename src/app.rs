@@ -155,7 +155,11 @@ fn gc(older_than: Option<&str>, max_size: Option<&str>, dir: &Path) -> i32 {
             .map(store::parse_size)
             .transpose()
             .map_err(|e| e.to_string())?;
-        Ok((age, size))
+        // With no limit named, the documented defaults apply.
+        Ok(match (age, size) {
+            (None, None) => (Some(store::DEFAULT_MAX_AGE), Some(store::DEFAULT_MAX_SIZE)),
+            named => named,
+        })
     })();
     let (age, size) = match parsed {
         Ok(p) => p,

@@ -64,14 +64,15 @@ impl Splitter {
     }
 
     /// Calls `f` with a line's prefix (without a trailing `\r`, at most
-    /// [`MAX_LINE`] bytes) and its full length.
+    /// [`MAX_LINE`] bytes, never ending inside a UTF-8 character) and its full
+    /// length.
     fn call(f: &mut impl FnMut(u64, &[u8], u64), index: u64, line: &[u8], mut len: u64) {
         let mut line = line;
         if line.len() as u64 == len && line.last() == Some(&b'\r') {
             line = &line[..line.len() - 1];
             len -= 1;
         }
-        f(index, &line[..line.len().min(MAX_LINE)], len);
+        f(index, cut_at_char(line, MAX_LINE), len);
     }
 }
 
@@ -146,6 +147,14 @@ mod tests {
         let got = split(&[&long, b"\n"]);
         assert_eq!(got[0].1.len(), MAX_LINE);
         assert_eq!(got[0].2, 10 * MAX_LINE as u64);
+    }
+
+    #[test]
+    fn long_lines_are_cut_between_characters() {
+        let euros = "€".repeat(3000);
+        let got = split(&[euros.as_bytes(), b"\n"]);
+        assert!(std::str::from_utf8(&got[0].1).is_ok());
+        assert_eq!(got[0].1.len(), MAX_LINE - MAX_LINE % 3);
     }
 
     #[test]

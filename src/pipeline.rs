@@ -8,7 +8,8 @@
 //! original is safely stored and the view is smaller; on any failure the output is the
 //! input, byte for byte, with one line on stderr saying why.
 
-use std::io::{self, BufReader, Read, Write};
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,7 +19,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::compress::{self, Compressor, Context, Selection};
 use crate::detect::{self, ContentType, Detection};
-use crate::lines::{cut_at_char, for_each_line, Splitter, MAX_LINE};
+use crate::lines::{for_each_line, Splitter};
 use crate::marker;
 use crate::relevance::Query;
 use crate::store::{EntryMeta, Hash, Spool, Store};
@@ -39,9 +40,6 @@ const CHUNK: usize = 256 * 1024;
 
 /// Chunks queued for the spool writer at most (bounds memory while it catches up).
 const WRITE_AHEAD: usize = 4;
-
-/// Kept lines are shown up to this many bytes, then cut with a marker.
-const SHOWN_LINE_BYTES: usize = MAX_LINE;
 
 /// An elided run of up to this many bytes is shown instead of marked, since the
 /// marker (about 90 bytes) would cost as much.
@@ -94,7 +92,7 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
         None
     };
     let detection = detect::detect(&head, opts.forced, opts.cmd.as_deref());
-    if pass_reason.is_some() || (opts.lossless && detection.kind != ContentType::Binary) {
+    if pass_reason.is_some() || opts.lossless {
         report.kind = if pass_reason.is_some() {
             "pass"
         } else {
@@ -121,45 +119,50 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
         .then(|| compress::for_type(detection.kind, &query, &head));
 
     // Pass one: spool into the store while the compressor observes.
-    let spooled = match spool(&store, &head, input, compressor.as_mut(), &mut report)? {
-        Spooled::Stored(hash) => hash,
+    let (stored, mut original) = match spool(&store, &head, input, &mut compressor, &mut report)? {
+        Spooled::Stored(hash, handle) => (hash, handle),
         Spooled::Failed {
-            recovered,
+            mut recovered,
             rest,
             why,
         } => {
+            // Bytes counted in so far were consumed: they go out as they came.
             report.note = Some(format!(
                 "could not store the original, output is lossless: {why}"
             ));
-            report.bytes_in = 0;
-            report.tokens_in = 0;
-            copy_counted(&mut recovered.as_slice(), output, &mut report)?;
-            copy_counted(&mut rest.as_slice(), output, &mut report)?;
+            copy_out(&mut recovered, output, &mut report)?;
+            copy_out(&mut rest.as_slice(), output, &mut report)?;
             copy_counted(input, output, &mut report)?;
+            report.tokens_out = report.tokens_in;
             return Ok(finish(report, started));
         }
     };
-    report.hash = Some(spooled.to_string());
-    let short = spooled.short();
+    report.hash = Some(stored.to_string());
+    let short = stored.short();
 
-    // Pass two: render the view from the stored original.
+    // Pass two: render the view from the stored original, through the handle the
+    // spool was written with, so nothing that happens to the store's files since
+    // (a concurrent gc, a deleted directory) can take the original away.
     let view = match (detection.kind, compressor.as_mut()) {
         (ContentType::Binary, _) => Ok(binary_view(&head, &short, report.bytes_in)),
+        (ContentType::Json, _) => guarded(|| {
+            let mut bytes = Vec::new();
+            (&original)
+                .read_to_end(&mut bytes)
+                .map_err(|e| e.to_string())?;
+            let (view, kind) = render_document(&bytes, &head, &query, opts.budget, &short)?;
+            report.kind = kind.name().into();
+            Ok(view)
+        }),
+        (_, None) => Err("internal error while reading the input".to_string()),
         (_, Some(c)) => guarded(|| {
-            let blob = store.open_blob(&spooled).map_err(|e| e.to_string())?;
             render_lines(
-                &mut BufReader::with_capacity(CHUNK, blob),
+                &mut BufReader::with_capacity(CHUNK, &original),
                 c.as_mut(),
                 &query,
                 opts.budget,
                 &short,
             )
-        }),
-        (_, None) => guarded(|| {
-            let original = store.read(&spooled).map_err(|e| e.to_string())?;
-            let (view, kind) = render_document(&original, &head, &query, opts.budget, &short)?;
-            report.kind = kind.name().into();
-            Ok(view)
         }),
     };
     match view {
@@ -172,14 +175,13 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
             if let Err(why) = outcome {
                 report.note = Some(format!("compression failed, output is lossless: {why}"));
             }
-            let tokens_in = report.tokens_in;
-            report.bytes_in = 0;
-            let mut original = store.open_blob(&spooled).map_err(io::Error::other)?;
-            copy_counted(&mut original, output, &mut report)?;
-            report.tokens_out = tokens_in;
-            report.tokens_in = tokens_in;
+            original.seek(SeekFrom::Start(0))?;
+            copy_out(&mut original, output, &mut report)?;
+            report.tokens_out = report.tokens_in;
         }
     }
+    // The reader has everything; the bookkeeping below must not delay it.
+    output.flush()?;
     let meta = EntryMeta {
         time_unix: SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -191,7 +193,7 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
         tokens_in: report.tokens_in,
         tokens_out: report.tokens_out,
     };
-    if let Err(e) = store.record(&spooled, &meta) {
+    if let Err(e) = store.record(&stored, &meta) {
         report
             .note
             .get_or_insert(format!("original stored, metadata not recorded: {e}"));
@@ -251,6 +253,13 @@ fn pass_through(
     Ok(())
 }
 
+/// Copies bytes already counted in to the output, counting them out.
+fn copy_out(input: &mut dyn Read, output: &mut dyn Write, report: &mut Report) -> io::Result<()> {
+    let n = io::copy(input, output)?;
+    report.bytes_out += n;
+    Ok(())
+}
+
 /// Copies everything, counting bytes and estimated tokens as both in and out.
 fn copy_counted(
     input: &mut dyn Read,
@@ -273,10 +282,11 @@ fn copy_counted(
 }
 
 enum Spooled {
-    Stored(Hash),
+    /// Stored under this hash; the handle reads the original from its start.
+    Stored(Hash, File),
     /// The store failed part way: the bytes consumed so far, to be passed through.
     Failed {
-        recovered: Vec<u8>,
+        recovered: Box<dyn Read>,
         rest: Vec<u8>,
         why: String,
     },
@@ -289,14 +299,14 @@ fn spool(
     store: &Store,
     head: &[u8],
     input: &mut dyn Read,
-    mut compressor: Option<&mut Box<dyn Compressor>>,
+    compressor: &mut Option<Box<dyn Compressor>>,
     report: &mut Report,
 ) -> io::Result<Spooled> {
     let spool = match store.spool() {
         Ok(s) => s,
         Err(e) => {
             return Ok(Spooled::Failed {
-                recovered: Vec::new(),
+                recovered: Box::new(io::empty()),
                 rest: head.to_vec(),
                 why: e.to_string(),
             })
@@ -316,9 +326,19 @@ fn spool(
                 }
                 report.bytes_in += chunk.len() as u64;
                 match compressor.as_mut() {
-                    Some(c) => splitter.feed(&chunk, &mut |i, line, len| {
-                        report.tokens_in += observe(c.as_mut(), i, line, len);
-                    }),
+                    Some(c) => {
+                        // A compressor that panics is dropped; the input still passes.
+                        let mut tokens = 0;
+                        let fed = panic::catch_unwind(AssertUnwindSafe(|| {
+                            splitter.feed(&chunk, &mut |i, line, len| {
+                                tokens += observe(c.as_mut(), i, line, len);
+                            });
+                        }));
+                        report.tokens_in += tokens;
+                        if fed.is_err() {
+                            *compressor = None;
+                        }
+                    }
                     None => report.tokens_in += tokens::estimate(&chunk),
                 }
                 if failed.load(Ordering::Acquire) {
@@ -347,13 +367,20 @@ fn spool(
     if let Some((error, rest)) = written.failure {
         return Ok(recover(written.spool, rest, error.to_string()));
     }
-    if let Some(c) = compressor {
-        splitter.finish(&mut |i, line, len| {
-            report.tokens_in += observe(c.as_mut(), i, line, len);
-        });
+    if let Some(c) = compressor.as_mut() {
+        let mut tokens = 0;
+        let fed = panic::catch_unwind(AssertUnwindSafe(|| {
+            splitter.finish(&mut |i, line, len| {
+                tokens += observe(c.as_mut(), i, line, len);
+            });
+        }));
+        report.tokens_in += tokens;
+        if fed.is_err() {
+            *compressor = None;
+        }
     }
     Ok(match store.commit(written.spool) {
-        Ok(hash) => Spooled::Stored(hash),
+        Ok((hash, handle)) => Spooled::Stored(hash, handle),
         Err(failed) => {
             let (e, spool) = *failed;
             recover(spool, Vec::new(), e.to_string())
@@ -408,12 +435,12 @@ fn observe(compressor: &mut dyn Compressor, index: u64, line: &[u8], len: u64) -
 fn recover(spool: Spool, rest: Vec<u8>, why: String) -> Spooled {
     match spool.recover() {
         Ok(recovered) => Spooled::Failed {
-            recovered,
+            recovered: Box::new(recovered),
             rest,
             why,
         },
         Err(e) => Spooled::Failed {
-            recovered: Vec::new(),
+            recovered: Box::new(io::empty()),
             rest: Vec::new(),
             why: format!("{why}; the bytes already read could not be recovered: {e}"),
         },
@@ -572,15 +599,14 @@ fn render(
         match keep.next_if(|k| k.index == index) {
             Some(kept) => {
                 gap.flush(&mut out, hash);
-                let shown = cut_at_char(line, SHOWN_LINE_BYTES);
-                out.extend_from_slice(shown);
+                out.extend_from_slice(line);
                 if let Some(note) = &kept.note {
                     out.extend_from_slice(b"  ");
                     out.extend_from_slice(note.as_bytes());
                 }
-                if full_len > shown.len() as u64 {
+                if full_len > line.len() as u64 {
                     out.push(b' ');
-                    let cut = marker::cut_line(hash, index + 1, full_len - shown.len() as u64);
+                    let cut = marker::cut_line(hash, index + 1, full_len - line.len() as u64);
                     out.extend_from_slice(cut.as_bytes());
                 }
                 out.push(b'\n');

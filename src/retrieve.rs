@@ -11,7 +11,7 @@ use std::io::{self, BufReader, Read, Write};
 
 use regex::bytes::Regex;
 
-use crate::lines::{cut_at_char, for_each_line};
+use crate::lines::cut_at_char;
 use crate::marker::{count_of, thousands};
 use crate::relevance::{Bm25, Query};
 use crate::tokens;
@@ -70,19 +70,33 @@ pub enum Found {
     Nothing,
 }
 
-/// Streams the lines of `original` within `range` to `f`, with their 1-based number
-/// and whether they were cut. Returns the number of lines in the original.
+/// Streams the lines of `original` within `range` to `f`, whole (so `--grep` and
+/// `--query` see every byte of a long line; memory grows with the longest line), with
+/// their 1-based number. Returns the number of lines in the original.
 fn each_line(
     original: &mut dyn Read,
     range: (u64, u64),
     f: &mut dyn FnMut(u64, &[u8], bool),
 ) -> io::Result<u64> {
-    for_each_line(original, &mut |i: u64, line: &[u8], full: u64| {
-        let n = i + 1;
-        if n >= range.0 && n <= range.1 {
-            f(n, line, full > line.len() as u64);
+    let mut reader = BufReader::with_capacity(256 * 1024, original);
+    let mut line = Vec::new();
+    let mut n = 0u64;
+    loop {
+        line.clear();
+        if io::BufRead::read_until(&mut reader, b'\n', &mut line)? == 0 {
+            return Ok(n);
         }
-    })
+        n += 1;
+        if line.last() == Some(&b'\n') {
+            line.pop();
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+        }
+        if n >= range.0 && n <= range.1 {
+            f(n, &line, false);
+        }
+    }
 }
 
 /// Prints lines `a..=b` byte for byte, line endings included.
@@ -197,9 +211,7 @@ pub fn print_query(
     // Pass two: score, keeping the best candidates and their neighbours' text.
     let mut matched = 0u64;
     let mut best: Vec<(f64, u64)> = Vec::new();
-    let mut total = 0u64;
-    each_line(&mut open()?, range, &mut |n, line, _| {
-        total = total.max(n);
+    let total = each_line(&mut open()?, range, &mut |n, line, _| {
         let len = query.term_freqs(line, &mut tf);
         let score = bm25.score(&tf, len) + ANCHOR_WEIGHT * query.anchor_hits(line) as f64;
         if score > 0.0 {
@@ -213,11 +225,12 @@ pub fn print_query(
     })?;
     best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     if matched == 0 {
+        let searched = total.min(range.1).saturating_sub(range.0 - 1);
         writeln!(
             out,
             "[{}{hash} --query: no line matches {text:?} in {}; try --grep RE or -L A:B]",
             crate::marker::TAG,
-            count_of(total, "line", "lines"),
+            count_of(searched, "line", "lines"),
         )?;
         return Ok(Found::Nothing);
     }

@@ -1,4 +1,4 @@
-//! JSON documents and JSON Lines: the lossless stage.
+//! JSON documents: the lossless stage.
 //!
 //! The document is parsed with its key order and the exact text of its numbers kept,
 //! then written back minified, except that every array of objects that mostly share
@@ -25,8 +25,9 @@
 //! serde_json's limit (128) declines the input, which then passes the text path. A
 //! raw-text, iterative parser will close all three.
 //!
-//! Input that is not JSON (or JSON Lines) returns `None`: the caller falls back to the
-//! text path, never to an error.
+//! Input that is not one JSON document returns `None`: the caller falls back to the
+//! line path, never to an error. JSON Lines take the line path from the start (see
+//! `detect::sniff`), which streams them with bounded memory.
 
 use serde_json::{Map, Value};
 
@@ -46,7 +47,7 @@ const MAX_BANNER_LINES: usize = 8;
 /// The lossless view of a JSON input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonView {
-    /// A short description for the header: `object`, `array of 45`, `12 JSON lines`.
+    /// A short description for the header: `object with 2 keys`, `array of 45`.
     pub shape: String,
     /// How many tables the body holds.
     pub tables: usize,
@@ -54,28 +55,18 @@ pub struct JsonView {
     pub body: String,
 }
 
-/// The lossless view of `bytes`, or `None` when they are not JSON or JSON Lines.
+/// The lossless view of `bytes`, or `None` when they are not one JSON document.
 pub fn compress(bytes: &[u8]) -> Option<JsonView> {
     let text = std::str::from_utf8(bytes).ok()?;
     let (banner, json) = split_banner(text)?;
     let mut writer = Writer::default();
-    let shape = match serde_json::from_str::<Value>(json) {
-        Ok(value) => {
-            let shape = match &value {
-                Value::Array(items) => format!("array of {}", items.len()),
-                Value::Object(map) => format!("object with {} keys", map.len()),
-                _ => "scalar".to_string(),
-            };
-            writer.document(&value, ".");
-            shape
-        }
-        Err(_) => {
-            let lines = json_lines(json)?;
-            let shape = format!("{} JSON lines", lines.len());
-            writer.document(&Value::Array(lines), "lines");
-            shape
-        }
+    let value: Value = serde_json::from_str(json).ok()?;
+    let shape = match &value {
+        Value::Array(items) => format!("array of {}", items.len()),
+        Value::Object(map) => format!("object with {} keys", map.len()),
+        _ => "scalar".to_string(),
     };
+    writer.document(&value, ".");
     let mut body = String::with_capacity(json.len() / 2);
     body.push_str(banner);
     body.push_str(&writer.out);
@@ -97,17 +88,6 @@ fn split_banner(text: &str) -> Option<(&str, &str)> {
         offset += line.len();
     }
     None
-}
-
-/// Every non-blank line parsed as JSON, if there are at least two and all parse.
-fn json_lines(text: &str) -> Option<Vec<Value>> {
-    let values: Vec<Value> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(serde_json::from_str)
-        .collect::<Result<_, _>>()
-        .ok()?;
-    (values.len() >= 2).then_some(values)
 }
 
 /// Writes the view: the document with tables replaced by `@PATH`, then the tables.
@@ -374,10 +354,11 @@ mod tests {
     }
 
     #[test]
-    fn json_lines_and_banners() {
+    fn banners_are_kept_and_json_lines_declined() {
         let v =
-            view("HTTP/1.1 200 OK\n\n{\"a\":1,\"b\":2}\n{\"a\":2,\"b\":3}\n{\"a\":3,\"b\":4}\n");
-        assert!(v.starts_with("HTTP/1.1 200 OK\n\n@lines: 3 rows\n"), "{v}");
+            view("HTTP/1.1 200 OK\n\n[{\"a\":1,\"b\":2},{\"a\":2,\"b\":3},{\"a\":3,\"b\":4}]\n");
+        assert!(v.starts_with("HTTP/1.1 200 OK\n\n@.: 3 rows\n"), "{v}");
+        assert_eq!(compress(b"{\"a\":1}\n{\"a\":2}\n"), None);
     }
 
     #[test]

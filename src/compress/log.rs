@@ -49,6 +49,8 @@ const TRACE_KEEP: usize = 3;
 const TRACE_TAIL: usize = 3;
 /// "Caused by:" lines kept per trace, beyond the first frames.
 const TRACE_CAUSES: usize = 4;
+/// Distinct must-keep continuation lines remembered.
+const MAX_SEVERE_CONTINUATIONS: usize = 1_000;
 /// Stack traces remembered.
 const MAX_TRACES: usize = 100_000;
 /// Lines remembered as query candidates (their term frequencies), at most.
@@ -198,7 +200,7 @@ fn problem_words() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)error|fail|\bdenied\b|refused|timed? ?out|\babort|\bunable\b|\bcannot\b|can't|could not|not found|\binvalid\b|unexpected|\bkilled\b|corrupt|\bproblem|unreachable|\blost\b|\bbad\b|\bwarning\b|\bdenied\b|\bmissing\b",
+            r"(?i)error|fail|\bdenied\b|refused|timed? ?out|\babort|\bunable\b|\bcannot\b|can't|could not|not found|\binvalid\b|unexpected|\bkilled\b|corrupt|\bproblem|unreachable|\blost\b|\bbad\b|\bwarning\b|\bmissing\b",
         )
         .expect("static regex")
     })
@@ -232,10 +234,6 @@ pub fn starts_with_time(line: &[u8]) -> bool {
             Some(b'-' | b':' | b'/' | b'.' | b' ' | b'T' | b',')
         );
     }
-    const MONTHS_AND_DAYS: [&[u8]; 19] = [
-        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
-        b"Dec", b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun",
-    ];
     MONTHS_AND_DAYS.iter().any(|m| t.starts_with(m)) && t.get(3) == Some(&b' ')
 }
 
@@ -265,13 +263,15 @@ impl Hasher for Prehashed {
     }
 }
 
+/// Month and weekday abbreviations, as dates spell them.
+const MONTHS_AND_DAYS: [&[u8]; 19] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+    b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun",
+];
+
 /// `Nov`, `Mon`: parts of a date, as variable as its digits.
 fn is_month_or_day(word: &[u8]) -> bool {
-    const NAMES: [&[u8]; 19] = [
-        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
-        b"Dec", b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun",
-    ];
-    word.len() == 3 && word[0].is_ascii_uppercase() && NAMES.contains(&word)
+    word.len() == 3 && word[0].is_ascii_uppercase() && MONTHS_AND_DAYS.contains(&word)
 }
 
 /// FxHash's mixing step over 8-byte words: templates and values are hashed once
@@ -638,6 +638,9 @@ pub struct LogCompressor {
     last_cost: u32,
     bm25: Bm25,
     anchor_lines: Vec<(u64, u32)>,
+    /// Continuation lines that are must-keep on their own, and their templates.
+    severe_continuations: Vec<(u64, u32)>,
+    severe_seen: std::collections::HashSet<u64, BuildHasherDefault<Prehashed>>,
     /// (index, cost, query term frequencies, length) of lines with a query term.
     query_lines: Vec<(u64, u32, Box<[u32]>, u32)>,
     anchor_total: u64,
@@ -666,6 +669,8 @@ impl LogCompressor {
             last_cost: 0,
             bm25: Bm25::new(query),
             anchor_lines: Vec::new(),
+            severe_continuations: Vec::new(),
+            severe_seen: Default::default(),
             query_lines: Vec::new(),
             anchor_total: 0,
             masker: Masker::default(),
@@ -675,6 +680,18 @@ impl LogCompressor {
 
     fn observe_continuation(&mut self, index: u64, line: &[u8], cost: u32) {
         self.continuation_lines += 1;
+        // A panic or an ERROR line that arrives without the log's timestamp (stderr
+        // interleaved with the log) is must-keep on its own, once per template.
+        let level = level_of(line);
+        if self.severe_continuations.len() < MAX_SEVERE_CONTINUATIONS
+            && (level.is_some_and(|l| l >= Level::Warn) || severe_words().is_match(line))
+            && self.severe_seen.insert(self.masker.mask(line))
+        {
+            self.severe_continuations.push((index, cost));
+        }
+        if let Some(level) = level {
+            self.levels[level as usize] += 1;
+        }
         let Some((head, seen)) = self.current_head.as_mut() else {
             return;
         };
@@ -710,14 +727,16 @@ impl LogCompressor {
         let level = level_of(line);
         let severe = severe_words().is_match(line);
         let problem = problem_words().is_match(line);
+        let must_keep = severe || level.is_some_and(|l| l >= Level::Warn);
         let group = self.groups.entry((tokens.len(), level)).or_default();
+        // Every distinct wording of a must-keep line stays visible: those never merge.
         let best = group
             .iter()
             .rev()
             .take(MAX_MERGE_CANDIDATES)
             .filter(|&&id| {
                 let t = &self.templates[id];
-                t.severe == severe && t.problem == problem
+                !must_keep && t.severe == severe && t.problem == problem
             })
             .map(|&id| (similarity(&self.templates[id].tokens, &tokens), id))
             .filter(|&(sim, _)| sim >= MERGE_SIMILARITY)
@@ -910,6 +929,9 @@ impl Compressor for LogCompressor {
         for &(index, cost) in self.anchor_lines.iter().take(MUST_ANCHOR_LINES) {
             picker.must(index, u64::from(cost), None);
         }
+        for &(index, cost) in &self.severe_continuations {
+            picker.must(index, u64::from(cost), None);
+        }
 
         // Lines that best match the query's words, wherever their words sit.
         let mut scored: Vec<(f64, u64, u32)> = self
@@ -1004,7 +1026,7 @@ impl Compressor for LogCompressor {
 
     fn label(&self, line: &[u8]) -> Option<&'static str> {
         if self.continues_record(line) {
-            return Some("trace");
+            return Some(level_of(line).map_or("trace", Level::label));
         }
         if self.levels.iter().all(|&n| n == 0) {
             return None;
@@ -1234,6 +1256,41 @@ mod tests {
         assert!(kept.starts_with(&[0, 1, 2, 3]), "{kept:?}");
         assert!(kept.contains(&51), "Caused by kept: {kept:?}");
         assert!(!kept.contains(&10));
+    }
+
+    #[test]
+    fn unstamped_panics_in_a_stamped_log_are_kept() {
+        let mut lines: Vec<String> = (0..3000)
+            .map(|i| format!("2024-01-01 12:00:{:02} INFO served request {i}", i % 60))
+            .collect();
+        lines.insert(1500, "thread 'worker-3' panicked at src/db.rs:42:9:".into());
+        lines.insert(1501, "Error: database unavailable".into());
+        let s = run(&lines, 100, "");
+        let kept: Vec<u64> = s.keep.iter().map(|k| k.index).collect();
+        assert!(kept.contains(&1500) && kept.contains(&1501), "{kept:?}");
+    }
+
+    #[test]
+    fn distinct_error_wordings_are_never_merged_away() {
+        let words = [
+            "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+            "lambda", "mu",
+        ];
+        let mut lines: Vec<String> = (0..2000)
+            .map(|i| format!("2024-01-01 INFO tick {i}"))
+            .collect();
+        for (k, w) in words.iter().enumerate() {
+            lines[100 + k * 100] =
+                format!("2024-01-01 ERROR failed to open config {w} permission denied");
+        }
+        let s = run(&lines, 100, "");
+        let kept: Vec<u64> = s.keep.iter().map(|k| k.index).collect();
+        for k in 0..words.len() {
+            assert!(
+                kept.contains(&(100 + k as u64 * 100)),
+                "wording {k} missing: {kept:?}"
+            );
+        }
     }
 
     #[test]

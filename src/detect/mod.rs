@@ -96,6 +96,9 @@ mod tests {
         assert_eq!(banner.kind, ContentType::Json);
         let proxifier = b"[10.30 16:49:06] chrome.exe - a.com:443 open through proxy\n".repeat(5);
         assert_eq!(detect(&proxifier, None, None).kind, ContentType::Log);
+        let ndjson =
+            b"{\"ts\":\"2024-01-01T00:00:00Z\",\"level\":\"info\",\"msg\":\"ok\"}\n".repeat(5);
+        assert_ne!(detect(&ndjson, None, None).kind, ContentType::Json);
         let apache = b"[Sun Dec 04 04:47:44 2005] [notice] ok\n".repeat(5);
         assert_eq!(detect(&apache, None, None).kind, ContentType::Log);
     }

@@ -20,6 +20,11 @@ pub fn sniff(head: &[u8]) -> Detection {
     {
         let trimmed = trim_ascii_start(line);
         if matches!(trimmed.first(), Some(b'{' | b'[')) {
+            if is_json_lines(&head[offset..]) {
+                let mut d = sniff_lines(head);
+                d.evidence = format!("JSON Lines, read as lines: {}", d.evidence);
+                return d;
+            }
             if opens_json(&head[offset + (line.len() - trimmed.len())..]) {
                 return Detection {
                     kind: ContentType::Json,
@@ -35,6 +40,16 @@ pub fn sniff(head: &[u8]) -> Detection {
         offset += line.len();
     }
     sniff_lines(head)
+}
+
+/// True when the first two non-blank lines are each a whole one-line object.
+fn is_json_lines(text: &[u8]) -> bool {
+    let mut lines = text
+        .split(|&b| b == b'\n')
+        .map(|l| l.trim_ascii())
+        .filter(|l| !l.is_empty());
+    let whole = |l: Option<&[u8]>| l.is_some_and(|l| l.starts_with(b"{") && l.ends_with(b"}"));
+    whole(lines.next()) && whole(lines.next())
 }
 
 fn trim_ascii_start(b: &[u8]) -> &[u8] {

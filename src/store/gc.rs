@@ -16,7 +16,7 @@ pub const DEFAULT_MAX_SIZE: u64 = 2 << 30;
 /// How often [`Store::auto_gc`] actually collects.
 const AUTO_GC_INTERVAL: Duration = Duration::from_secs(86_400);
 /// Files in `tmp/` older than this belong to crashed or killed processes.
-const STALE_TMP: Duration = Duration::from_secs(3_600);
+const STALE_TMP: Duration = Duration::from_secs(86_400);
 /// Tombstones are forgotten after a year so the index stays small; after
 /// that a pruned hash reports "never stored".
 const TOMBSTONE_TTL: Duration = Duration::from_secs(365 * 86_400);
@@ -37,7 +37,7 @@ pub struct GcReport {
 struct Blob {
     hash: Hash,
     size: u64,
-    /// Unix seconds: recorded time, or the file's mtime without metadata.
+    /// Unix seconds: the later of the recorded time and the file's mtime.
     time: u64,
 }
 
@@ -87,8 +87,10 @@ impl Store {
         }
         let mut blobs = self.list_blobs()?;
         for blob in &mut blobs {
+            // A blob stored again since it was recorded has a newer mtime: the
+            // later of the two says how old it really is.
             if let Some(&t) = recorded.get(&blob.hash) {
-                blob.time = t;
+                blob.time = blob.time.max(t);
             }
         }
         blobs.sort_by_key(|b| (b.time, b.hash));
@@ -218,8 +220,10 @@ impl Store {
         }
     }
 
-    /// Deletes `tmp/` entries untouched for an hour: spools of killed
-    /// processes, half-built indexes. Best effort.
+    /// Deletes `tmp/` entries untouched for a day: spools of killed
+    /// processes, half-built indexes. Best effort. A live writer whose spool
+    /// is removed anyway loses nothing: it reads its bytes back through its own
+    /// handle ([`Spool::recover`]).
     fn clean_tmp(&self, now: SystemTime) {
         let Ok(entries) = fs::read_dir(self.tmp_dir()) else {
             return;

@@ -55,7 +55,7 @@ pub use units::{format_date, parse_duration, parse_size};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::fs::{self, DirBuilder, File, OpenOptions};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -290,6 +290,7 @@ fn unique_name(tag: &str) -> String {
 /// Creates a new 0600 file that did not exist before.
 fn create_private(path: &Path) -> io::Result<File> {
     OpenOptions::new()
+        .read(true)
         .write(true)
         .create_new(true)
         .mode(0o600)
@@ -388,55 +389,47 @@ impl Store {
     /// exists and has the right size it is kept, the spool is deleted and
     /// the blob's mtime refreshed (so a concurrent gc sees it as in use);
     /// a blob of the wrong size (torn by a crash) is replaced.
-    pub fn commit(&self, mut spool: Spool) -> Result<Hash, Box<(StoreError, Spool)>> {
+    pub fn commit(&self, mut spool: Spool) -> Result<(Hash, File), Box<(StoreError, Spool)>> {
         if let Err(e) = spool.file.flush() {
             let error = io_err("write temp file", &spool.path)(e);
             return Err(Box::new((error, spool)));
         }
+        let reader = match spool.file.get_ref().try_clone().and_then(|mut f| {
+            f.seek(SeekFrom::Start(0))?;
+            Ok(f)
+        }) {
+            Ok(f) => f,
+            Err(e) => {
+                return Err(Box::new((
+                    io_err("reopen temp file", &spool.path)(e),
+                    spool,
+                )))
+            }
+        };
         let hash = Hash(*spool.hasher.finalize().as_bytes());
         let target = self.blob_path(&hash);
-        if self.reuse_existing(&target, spool.len) {
-            // `spool` is dropped here and deletes its temp file.
-            return Ok(hash);
-        }
         if let Some(parent) = target.parent() {
             if let Err(e) = ensure_dir(parent) {
                 return Err(Box::new((e, spool)));
             }
         }
+        // Always replace: the rename is atomic, the content is the same by
+        // construction, and a damaged copy already there is healed.
         if let Err(e) = fs::rename(&spool.path, &target) {
             return Err(Box::new((io_err("move temp file into", &target)(e), spool)));
         }
         spool.committed = true;
-        Ok(hash)
-    }
-
-    /// True when `target` already holds `len` bytes; refreshes its mtime.
-    fn reuse_existing(&self, target: &Path, len: u64) -> bool {
-        match fs::metadata(target) {
-            Ok(m) if m.is_file() && m.len() == len => {
-                // Best effort: a read-only store still serves the blob.
-                if let Ok(f) = OpenOptions::new().write(true).open(target) {
-                    let _ = f.set_modified(SystemTime::now());
-                }
-                true
-            }
-            _ => false,
-        }
+        Ok((hash, reader))
     }
 
     /// Stores `bytes` and returns their hash. Content already present is
     /// not written again.
     pub fn put(&self, bytes: &[u8]) -> Result<Hash, StoreError> {
-        let hash = Hash::of(bytes);
-        if self.reuse_existing(&self.blob_path(&hash), bytes.len() as u64) {
-            return Ok(hash);
-        }
         let mut spool = self.spool()?;
         spool
             .write_all(bytes)
             .map_err(io_err("write temp file", &spool.path))?;
-        self.commit(spool).map_err(|b| b.0)
+        self.commit(spool).map(|(hash, _)| hash).map_err(|b| b.0)
     }
 
     /// Resolves a hash prefix (at least 8 hex digits, any case, surrounding
@@ -584,23 +577,20 @@ impl Spool {
         &self.path
     }
 
-    /// Every byte accepted so far: what reached the temp file plus what is still
-    /// buffered. The temp file is removed. This is how a writer falls back to passing
-    /// its input through when the store fails part way (a full disk) without losing
-    /// what it already consumed.
-    pub fn recover(self) -> io::Result<Vec<u8>> {
-        let mut bytes = Vec::with_capacity(self.len as usize);
-        File::open(&self.path)?.read_to_end(&mut bytes)?;
-        let written = bytes.len() as u64;
-        bytes.extend_from_slice(self.file.buffer());
-        if bytes.len() as u64 != self.len {
-            return Err(io::Error::other(format!(
-                "temp file holds {written} bytes plus {} buffered, expected {}",
-                self.file.buffer().len(),
-                self.len
-            )));
-        }
-        Ok(bytes)
+    /// Every byte accepted so far, read back through the spool's own handle (so
+    /// it works even if the temp file was unlinked): a reader over what reached
+    /// the file, followed by what is still buffered. The temp file is removed.
+    /// This is how a writer falls back to passing its input through when the
+    /// store fails part way (a full disk) without losing what it consumed, and
+    /// without holding it all in memory.
+    pub fn recover(self) -> io::Result<impl Read> {
+        let buffered = self.file.buffer().to_vec();
+        let in_file = self.len - buffered.len() as u64;
+        let mut file = self.file.get_ref().try_clone()?;
+        file.seek(SeekFrom::Start(0))?;
+        // Dropping `self` may still flush the buffer into the file; reading
+        // exactly `in_file` bytes keeps those bytes from being returned twice.
+        Ok(file.take(in_file).chain(io::Cursor::new(buffered)))
     }
 }
 

@@ -86,7 +86,7 @@ fn spool_hashes_incrementally_and_cleans_up() {
     }
     let expected: String = (0..10_000).map(|i| format!("line {i}\n")).collect();
     assert_eq!(spool.len(), expected.len() as u64);
-    let hash = store.commit(spool).map_err(|b| b.0).unwrap();
+    let (hash, _) = store.commit(spool).map_err(|b| b.0).unwrap();
     assert_eq!(hash, Hash::of(expected.as_bytes()));
     assert!(!temp_path.exists());
     assert_eq!(store.read(&hash).unwrap(), expected.as_bytes());
@@ -105,7 +105,7 @@ fn double_put_is_idempotent() {
     let a = store.put(b"same bytes").unwrap();
     let mut spool = store.spool().unwrap();
     spool.write_all(b"same bytes").unwrap();
-    let b = store.commit(spool).map_err(|b| b.0).unwrap();
+    let (b, _) = store.commit(spool).map_err(|b| b.0).unwrap();
     let c = store.put(b"same bytes").unwrap();
     assert_eq!(a, b);
     assert_eq!(a, c);
@@ -203,6 +203,7 @@ fn pruned_is_distinguished_from_never_stored() {
     store
         .record(&old, &meta_at(unix_now() - 40 * 86_400, 10))
         .unwrap();
+    set_mtime(&store.blob_path(&old), 40 * 86_400);
     store.gc(Some(DEFAULT_MAX_AGE), None).unwrap();
 
     let hex = old.to_hex();
@@ -352,6 +353,7 @@ fn gc_by_age_leaves_tombstones() {
     let now = unix_now();
     let old = store.put(b"forty days old").unwrap();
     store.record(&old, &meta_at(now - 40 * 86_400, 14)).unwrap();
+    set_mtime(&store.blob_path(&old), 40 * 86_400);
     let fresh = store.put(b"fresh").unwrap();
     store.record(&fresh, &meta_at(now, 5)).unwrap();
     // No metadata: the file's mtime decides.
@@ -434,7 +436,8 @@ fn gc_removes_stale_tmp_files() {
     let live = tmp.join("spool-running");
     fs::write(&stale, b"x").unwrap();
     fs::write(&live, b"y").unwrap();
-    set_mtime(&stale, 2 * 3_600);
+    set_mtime(&stale, 2 * 86_400);
+    set_mtime(&live, 2 * 3_600);
     store.gc(None, None).unwrap();
     assert!(!stale.exists());
     assert!(live.exists());
@@ -447,6 +450,7 @@ fn auto_gc_runs_at_most_daily() {
     store
         .record(&old, &meta_at(unix_now() - 40 * 86_400, 3))
         .unwrap();
+    set_mtime(&store.blob_path(&old), 40 * 86_400);
     let stamp = store.dir().join("last-gc");
 
     // A new store only gets its stamp.
