@@ -632,3 +632,47 @@ fn truncated_json_falls_back_to_the_text_path() {
     assert_eq!(stats["type"], "text");
     assert_accounts_for_every_line(input.as_bytes(), &out.stdout);
 }
+
+#[test]
+fn a_spool_deleted_mid_stream_loses_nothing() {
+    // Whoever removes the temp file (a gc, a person) cannot take the input away:
+    // headroom reads it back through its own handle and passes it through.
+    let store = tempfile::tempdir().unwrap();
+    let (input, _) = buried_errors_log();
+    let mut child = bin("headroom", store.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    use std::io::Write;
+    let half = input.len() / 2;
+    stdin.write_all(&input[..half]).unwrap();
+    let tmp = store.path().join("tmp");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let spool = loop {
+        let found = std::fs::read_dir(&tmp).ok().and_then(|d| {
+            d.flatten()
+                .find(|e| e.file_name().to_string_lossy().starts_with("spool"))
+        });
+        if let Some(entry) = found {
+            break entry.path();
+        }
+        assert!(std::time::Instant::now() < deadline, "no spool appeared");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    std::fs::remove_file(&spool).unwrap();
+    stdin.write_all(&input[half..]).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stdout == input,
+        "output must be the input, byte for byte"
+    );
+}
