@@ -76,7 +76,7 @@ pub enum Found {
 fn each_line(
     original: &mut dyn Read,
     range: (u64, u64),
-    f: &mut dyn FnMut(u64, &[u8], bool),
+    f: &mut dyn FnMut(u64, &[u8]),
 ) -> io::Result<u64> {
     let mut reader = BufReader::with_capacity(256 * 1024, original);
     let mut line = Vec::new();
@@ -94,7 +94,7 @@ fn each_line(
             }
         }
         if n >= range.0 && n <= range.1 {
-            f(n, &line, false);
+            f(n, &line);
         }
     }
 }
@@ -178,10 +178,10 @@ pub fn print_grep(
 ) -> io::Result<Found> {
     let mut found = Found::Nothing;
     let mut err = Ok(());
-    each_line(original, range, &mut |n, line, cut| {
+    each_line(original, range, &mut |n, line| {
         if err.is_ok() && re.is_match(line) {
             found = Found::Something;
-            err = write_numbered(out, n, b':', line, cut);
+            err = write_numbered(out, n, b':', line, false);
         }
     })?;
     err.map(|_| found)
@@ -203,7 +203,7 @@ pub fn print_query(
     let query = Query::parse(text);
     let mut bm25 = Bm25::new(&query);
     let mut tf = Vec::new();
-    each_line(&mut open()?, range, &mut |_, line, _| {
+    each_line(&mut open()?, range, &mut |_, line| {
         let len = query.term_freqs(line, &mut tf);
         bm25.add(&tf, len);
     })?;
@@ -211,7 +211,7 @@ pub fn print_query(
     // Pass two: score, keeping the best candidates and their neighbours' text.
     let mut matched = 0u64;
     let mut best: Vec<(f64, u64)> = Vec::new();
-    let total = each_line(&mut open()?, range, &mut |n, line, _| {
+    let total = each_line(&mut open()?, range, &mut |n, line| {
         let len = query.term_freqs(line, &mut tf);
         let score = bm25.score(&tf, len) + ANCHOR_WEIGHT * query.anchor_hits(line) as f64;
         if score > 0.0 {
@@ -242,13 +242,13 @@ pub fn print_query(
         .map(|n| (n, ()))
         .collect();
     let mut text_of: BTreeMap<u64, (Vec<u8>, bool)> = BTreeMap::new();
-    each_line(&mut open()?, range, &mut |n, line, cut| {
+    each_line(&mut open()?, range, &mut |n, line| {
         if wanted.contains_key(&n) {
             text_of.insert(
                 n,
                 (
                     cut_at_char(line, SHOWN_BYTES).to_vec(),
-                    cut || line.len() > SHOWN_BYTES,
+                    line.len() > SHOWN_BYTES,
                 ),
             );
         }

@@ -645,7 +645,10 @@ pub struct LogCompressor {
     query_lines: Vec<(u64, u32, Box<[u32]>, u32)>,
     anchor_total: u64,
     masker: Masker,
+    /// The current line's query term frequencies and length in terms, counted
+    /// once in `observe` (empty without query terms).
     scratch_tf: Vec<u32>,
+    scratch_len: u32,
 }
 
 impl LogCompressor {
@@ -675,6 +678,7 @@ impl LogCompressor {
             anchor_total: 0,
             masker: Masker::default(),
             scratch_tf: Vec::new(),
+            scratch_len: 0,
         }
     }
 
@@ -753,15 +757,12 @@ impl LogCompressor {
             self.by_hash.insert(hash, id);
             return id;
         }
-        let query_tf = if self.query.terms().is_empty() {
-            None
-        } else {
-            let len = self.query.term_freqs(line, &mut self.scratch_tf);
-            self.scratch_tf
-                .iter()
-                .any(|&t| t > 0)
-                .then(|| (self.scratch_tf.clone().into_boxed_slice(), len))
-        };
+        // `observe` has just counted this line's query terms into the scratch space.
+        let query_tf = self
+            .scratch_tf
+            .iter()
+            .any(|&t| t > 0)
+            .then(|| (self.scratch_tf.clone().into_boxed_slice(), self.scratch_len));
         let id = self.templates.len();
         group.push(id);
         self.templates.push(Template {
@@ -875,6 +876,7 @@ impl Compressor for LogCompressor {
         let cost = tokens + 1;
         if !self.query.terms().is_empty() {
             let len = self.query.term_freqs(line, &mut self.scratch_tf);
+            self.scratch_len = len;
             self.bm25.add(&self.scratch_tf, len);
             if self.query_lines.len() < MAX_QUERY_CANDIDATES
                 && self.scratch_tf.iter().any(|&t| t > 0)

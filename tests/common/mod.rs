@@ -45,6 +45,19 @@ pub fn original(store: &Path, hash: &str) -> Vec<u8> {
     out.stdout
 }
 
+/// Asserts the run succeeded and printed exactly `input`: the fail-open promise.
+pub fn assert_passed_through(out: &Output, input: &[u8]) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stdout == input,
+        "output must be the input, byte for byte"
+    );
+}
+
 /// Runs `cmd` with `input` on stdin and returns its output.
 pub fn run_with_input(cmd: &mut Command, input: &[u8]) -> Output {
     let mut child = cmd
