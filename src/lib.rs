@@ -12,12 +12,14 @@
 //! - [`compress`]: the `Compressor` trait and one module per content family.
 //! - [`store`]: originals as files, metadata in sled, retention.
 //! - [`retrieve`]: `headroom-cat` selectors (`-L`, `--grep`, `--query`).
+//! - [`json`]: the JSON tree, parser and paths shared by the compressor and retrieval.
 //! - [`marker`]: the one marker format.
 
 pub mod app;
 pub mod cli;
 pub mod compress;
 pub mod detect;
+pub mod json;
 pub mod lines;
 pub mod marker;
 pub mod pipeline;
