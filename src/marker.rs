@@ -65,6 +65,75 @@ pub fn cut_line(hash: &str, line: u64, omitted_bytes: u64) -> String {
     )
 }
 
+/// Items (or rows, or keys) `range.0..range.1` of the array or object at `path`
+/// left out: 0-based and end-exclusive, as `headroom-cat --items A:B` takes them.
+pub fn elided_items(
+    hash: &str,
+    path: &str,
+    range: (usize, usize),
+    noun: (&str, &str),
+    breakdown: &[(u64, String)],
+) -> String {
+    let n = (range.1 - range.0) as u64;
+    let mut s = format!("[… {} elided", count_of(n, noun.0, noun.1));
+    if !breakdown.is_empty() {
+        s.push_str(": ");
+        let parts: Vec<String> = breakdown
+            .iter()
+            .map(|(c, label)| format!("{} {label}", thousands(*c)))
+            .collect();
+        s.push_str(&parts.join(", "));
+    }
+    s.push_str(&format!(" · {TAG}{hash}"));
+    if path != "." {
+        s.push_str(&format!(" --path {}", shell_word(path)));
+    }
+    s.push_str(&format!(" --items {}:{}]", range.0, range.1));
+    s
+}
+
+/// Table columns left out of every row; `example` is the path of the first one's
+/// cells (`.items[].html_url`).
+pub fn elided_columns(hash: &str, names: &[String], example: &str) -> String {
+    format!(
+        "[… {} elided in every row: {} · {TAG}{hash} --path {}]",
+        count_of(names.len() as u64, "column", "columns"),
+        names.join(","),
+        shell_word(example)
+    )
+}
+
+/// A whole JSON value at `path` left out; `what` says what it was (`array of 12`).
+pub fn elided_value(hash: &str, path: &str, what: &str) -> String {
+    format!(
+        "[… {what} elided · {TAG}{hash} --path {}]",
+        shell_word(path)
+    )
+}
+
+/// The tail of a long JSON string at `path` left out.
+pub fn cut_string(hash: &str, path: &str, omitted_bytes: u64) -> String {
+    format!(
+        "…[+{} · {TAG}{hash} --path {}]",
+        count_of(omitted_bytes, "byte", "bytes"),
+        shell_word(path)
+    )
+}
+
+/// `word` as one shell word: as it is when it holds nothing a shell would expand,
+/// else in single quotes.
+pub fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/' | b':'));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// The one-line stand-in for binary input.
 pub fn binary(hash: &str, kind: &str, size: u64) -> String {
     format!(

@@ -495,10 +495,15 @@ fn render_document(
     budget: u64,
     short: &str,
 ) -> Result<(Vec<u8>, ContentType), String> {
-    if let Some(json) = compress::json::compress(original) {
+    if let Some(json) = compress::json::compress(original, query, budget, short) {
         let tables = marker::count_of(json.tables as u64, "table", "tables");
+        let fidelity = if json.lossless {
+            "lossless".to_string()
+        } else {
+            format!("cut to a budget of {} tokens", marker::thousands(budget))
+        };
         let mut view = format!(
-            "[json: {} · {tables} · lossless · {}{short}]\n",
+            "[json: {} · {tables} · {fidelity} · {}{short}]\n",
             json.shape,
             marker::TAG
         );

@@ -125,7 +125,11 @@ fn is_anchor(token: &str) -> bool {
     let has_sep = token.contains(['_', '/', '\\', '.', ':', '@', '=', '-', '$', '#']);
     let inner_upper = token.chars().skip(1).any(|c| c.is_ascii_uppercase());
     let has_lower = token.chars().any(|c| c.is_ascii_lowercase());
-    has_digit || has_sep || (inner_upper && has_lower)
+    // `e.g` and `i.e` are abbreviations, not identifiers.
+    let has_word = token
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|part| part.len() >= 2);
+    has_word && (has_digit || has_sep || (inner_upper && has_lower))
 }
 
 /// Calls `f` with every lower-cased, stemmed word of `bytes` (ASCII letter runs of two
