@@ -19,6 +19,7 @@ pub mod app;
 pub mod cli;
 pub mod compress;
 pub mod detect;
+pub mod hash;
 pub mod json;
 pub mod lines;
 pub mod marker;

@@ -15,8 +15,8 @@
 //!
 //! Memory is bounded by the number of templates (capped), not the number of lines.
 
+use crate::hash::{hash_bytes, FastBuild};
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use regex::bytes::Regex;
@@ -247,22 +247,6 @@ fn trim_start(line: &[u8]) -> &[u8] {
     &line[n..]
 }
 
-/// A hasher for keys that are hashes already: it passes the `u64` through.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = hash_bytes(bytes, self.0);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
 /// Month and weekday abbreviations, as dates spell them.
 const MONTHS_AND_DAYS: [&[u8]; 19] = [
     b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
@@ -272,22 +256,6 @@ const MONTHS_AND_DAYS: [&[u8]; 19] = [
 /// `Nov`, `Mon`: parts of a date, as variable as its digits.
 fn is_month_or_day(word: &[u8]) -> bool {
     word.len() == 3 && word[0].is_ascii_uppercase() && MONTHS_AND_DAYS.contains(&word)
-}
-
-/// FxHash's mixing step over 8-byte words: templates and values are hashed once
-/// each, after masking, so hashing costs a multiply per word rather than per byte.
-fn hash_bytes(bytes: &[u8], seed: u64) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
-    let mut h = seed;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        h = mix(h, u64::from_le_bytes(c.try_into().expect("8 bytes")));
-    }
-    let mut tail = [0u8; 8];
-    let rest = chunks.remainder();
-    tail[..rest.len()].copy_from_slice(rest);
-    mix(mix(h, u64::from_le_bytes(tail)), bytes.len() as u64)
 }
 
 const SPACE: u8 = 1;
@@ -622,7 +590,7 @@ pub struct LogCompressor {
     stamped: bool,
     templates: Vec<Template>,
     /// Exact template hash → template; the keys are hashes already.
-    by_hash: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+    by_hash: HashMap<u64, usize, FastBuild>,
     /// Templates by (token count, level), the candidates for merging.
     groups: HashMap<(usize, Option<Level>), Vec<usize>>,
     untracked: u64,
@@ -640,7 +608,7 @@ pub struct LogCompressor {
     anchor_lines: Vec<(u64, u32)>,
     /// Continuation lines that are must-keep on their own, and their templates.
     severe_continuations: Vec<(u64, u32)>,
-    severe_seen: std::collections::HashSet<u64, BuildHasherDefault<Prehashed>>,
+    severe_seen: std::collections::HashSet<u64, FastBuild>,
     /// (index, cost, query term frequencies, length) of lines with a query term.
     query_lines: Vec<(u64, u32, Box<[u32]>, u32)>,
     anchor_total: u64,

@@ -40,7 +40,7 @@
 pub mod select;
 pub mod table;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::json::path::{index_path, key_path};
 use crate::json::{self, quote, unquote, Kind, Member, Node};
@@ -71,6 +71,8 @@ const DEFAULT_BYTES_PER_TOKEN: f64 = 3.0;
 const MUST_SHARE: f64 = 0.6;
 /// Columns whose cells average at most this many bytes are never dropped.
 const SHORT_CELL: usize = 24;
+/// Bytes of minified text sampled to measure a large document's bytes per token.
+const SAMPLE_BYTES: usize = 64 * 1024;
 /// Elided table rows are broken down by a status-like column with at most this
 /// many distinct values.
 const MAX_LABELS: usize = 8;
@@ -116,6 +118,8 @@ pub fn compress(bytes: &[u8], query: &Query, budget: u64, hash: &str) -> Option<
             });
         }
         bytes_per_token = body.len() as f64 / cost as f64;
+    } else if let Some(ratio) = sampled_bytes_per_token(&doc.root) {
+        bytes_per_token = ratio;
     }
     let mut target = (budget as f64 * bytes_per_token) as usize;
     let mut render = Render::new(hash, query, true);
@@ -249,13 +253,17 @@ impl<'r> Render<'r> {
         out: &mut String,
     ) {
         out.push('[');
-        let costs: Vec<usize> = items.iter().map(|n| n.len + 1).collect();
         let plan = if budget == usize::MAX {
-            Plan::all(&costs)
+            Plan::all(items.len())
         } else {
             let ranked: Vec<Item> = items.iter().map(|node| Item { key: None, node }).collect();
-            let compact: Vec<usize> = items.iter().map(|n| compact_len(n, 0) + 1).collect();
-            Plan::new(&costs, &compact, &select::rank(&ranked, self.query), budget)
+            let cost = |i: usize| (items[i].len + 1, compact_len(&items[i], 0) + 1);
+            Plan::new(
+                items.len(),
+                cost,
+                &select::rank(&ranked, self.query),
+                budget,
+            )
         };
         let mut first = true;
         let mut sep = |out: &mut String| {
@@ -291,10 +299,6 @@ impl<'r> Render<'r> {
         tables: bool,
         out: &mut String,
     ) {
-        let costs: Vec<usize> = members
-            .iter()
-            .map(|m| m.key.len() + m.value.len + 2)
-            .collect();
         let ranked: Vec<Item> = members
             .iter()
             .map(|m| Item {
@@ -302,11 +306,19 @@ impl<'r> Render<'r> {
                 node: &m.value,
             })
             .collect();
-        let compact: Vec<usize> = members
-            .iter()
-            .map(|m| m.key.len() + compact_len(&m.value, 1) + 2)
-            .collect();
-        let plan = Plan::new(&costs, &compact, &select::rank(&ranked, self.query), budget);
+        let cost = |i: usize| {
+            let m = &members[i];
+            (
+                m.key.len() + m.value.len + 2,
+                m.key.len() + compact_len(&m.value, 1) + 2,
+            )
+        };
+        let plan = Plan::new(
+            members.len(),
+            cost,
+            &select::rank(&ranked, self.query),
+            budget,
+        );
         out.push('{');
         let mut first = true;
         for step in plan.steps() {
@@ -412,20 +424,19 @@ impl<'r> Render<'r> {
                 .collect()
         };
         let plan = match &picks {
-            None => Plan::all(&vec![0; rows.len()]),
+            None => Plan::all(rows.len()),
             Some(picks) => {
-                let costs: Vec<usize> = rows.iter().map(|r| cell_costs(r).iter().sum()).collect();
-                let compact: Vec<usize> = rows
-                    .iter()
-                    .map(|r| {
-                        table
-                            .columns
-                            .iter()
-                            .map(|c| table::lookup(r, c).map_or(0, |v| compact_len(v, 1)) + 1)
-                            .sum()
-                    })
-                    .collect();
-                Plan::new(&costs, &compact, picks, budget.saturating_sub(out.len()))
+                let cost = |i: usize| {
+                    let (mut whole, mut compact) = (table.columns.len(), table.columns.len());
+                    for column in &table.columns {
+                        if let Some(v) = table::lookup(rows[i], column) {
+                            whole += v.len;
+                            compact += compact_len(v, 1);
+                        }
+                    }
+                    (whole, compact)
+                };
+                Plan::new(rows.len(), cost, picks, budget.saturating_sub(out.len()))
             }
         };
         let labels = plan
@@ -474,6 +485,28 @@ impl<'r> Render<'r> {
         }
         out
     }
+}
+
+/// Bytes per estimated token of the document's minified text, measured on its first
+/// children (about [`SAMPLE_BYTES`]), when they are small enough to sample.
+fn sampled_bytes_per_token(root: &Node) -> Option<f64> {
+    let children: Box<dyn Iterator<Item = &Node>> = match &root.kind {
+        Kind::Array(items) => Box::new(items.iter()),
+        Kind::Object(members) => Box::new(members.iter().map(|m| &m.value)),
+        Kind::Scalar(_) => return None,
+    };
+    let mut sample = String::new();
+    for child in children {
+        if child.len > SAMPLE_BYTES {
+            break;
+        }
+        child.write_minified(&mut sample);
+        if sample.len() >= SAMPLE_BYTES {
+            break;
+        }
+    }
+    let tokens = tokens::estimate(sample.as_bytes());
+    (sample.len() >= SAMPLE_BYTES / 4 && tokens > 0).then(|| sample.len() as f64 / tokens as f64)
 }
 
 /// About what a value costs once squeezed: long strings cut, containers below the
@@ -555,57 +588,71 @@ enum Step {
 }
 
 impl Plan {
-    fn all(costs: &[usize]) -> Plan {
+    fn all(n: usize) -> Plan {
         Plan {
-            kept: (0..costs.len()).map(|i| (i, usize::MAX)).collect(),
-            len: costs.len(),
+            kept: (0..n).map(|i| (i, usize::MAX)).collect(),
+            len: n,
         }
     }
 
     /// Keeps the must-keep picks, then other picks and then items from the start
     /// while their compact cost (long strings cut, nested containers marked) fits;
-    /// then shares the budget among the kept items by their whole cost.
-    fn new(costs: &[usize], compact: &[usize], picks: &[Pick], budget: usize) -> Plan {
-        let n = costs.len();
-        let mut kept = BTreeSet::new();
+    /// then shares the budget among the kept items by their whole cost. `cost(i)`
+    /// gives item i's (whole, compact) cost; it is asked only for the items
+    /// considered, so a long array is not measured past what fits.
+    fn new(
+        n: usize,
+        cost: impl Fn(usize) -> (usize, usize),
+        picks: &[Pick],
+        budget: usize,
+    ) -> Plan {
+        let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
         let mut used = 0usize;
         let mut gaps = usize::from(n > 0);
-        let add = |i: usize, kept: &mut BTreeSet<usize>, used: &mut usize, gaps: &mut usize| {
-            let left = i == 0 || kept.contains(&(i - 1));
-            let right = i + 1 == n || kept.contains(&(i + 1));
-            match (left, right) {
-                (true, true) => *gaps -= 1,
-                (false, false) => *gaps += 1,
-                _ => {}
-            }
-            *used += compact[i];
-            kept.insert(i);
-        };
+        let mut add =
+            |i: usize, whole: usize, compact: usize, used: &mut usize, gaps: &mut usize| {
+                let left = i == 0 || kept.contains_key(&(i - 1));
+                let right = i + 1 == n || kept.contains_key(&(i + 1));
+                match (left, right) {
+                    (true, true) => *gaps -= 1,
+                    (false, false) => *gaps += 1,
+                    _ => {}
+                }
+                *used += compact;
+                kept.insert(i, whole);
+            };
+        let mut considered: BTreeSet<usize> = BTreeSet::new();
         for p in picks.iter().filter(|p| p.must) {
-            add(p.index, &mut kept, &mut used, &mut gaps);
+            if considered.insert(p.index) {
+                let (whole, compact) = cost(p.index);
+                add(p.index, whole, compact, &mut used, &mut gaps);
+            }
         }
-        let fits = |i: usize, used: usize, gaps: usize| {
-            used + compact[i] + gaps.max(1) * GAP_BYTES <= budget
+        let fits = |compact: usize, used: usize, gaps: usize| {
+            used + compact + gaps.max(1) * GAP_BYTES <= budget
         };
         for p in picks.iter().filter(|p| !p.must) {
-            if !kept.contains(&p.index) && fits(p.index, used, gaps) {
-                add(p.index, &mut kept, &mut used, &mut gaps);
+            if considered.insert(p.index) {
+                let (whole, compact) = cost(p.index);
+                if fits(compact, used, gaps) {
+                    add(p.index, whole, compact, &mut used, &mut gaps);
+                }
             }
         }
         for i in 0..n {
-            if kept.contains(&i) {
+            if considered.contains(&i) {
                 continue;
             }
-            if !fits(i, used, gaps) {
+            let (whole, compact) = cost(i);
+            if !fits(compact, used, gaps) {
                 break;
             }
-            add(i, &mut kept, &mut used, &mut gaps);
+            add(i, whole, compact, &mut used, &mut gaps);
         }
-        let kept: Vec<usize> = kept.into_iter().collect();
         let room = budget.saturating_sub(gaps * GAP_BYTES);
-        let shares = shares(kept.iter().map(|&i| costs[i]), room, 0);
+        let shares = shares(kept.values().copied(), room, 0);
         Plan {
-            kept: kept.into_iter().zip(shares).collect(),
+            kept: kept.into_keys().zip(shares).collect(),
             len: n,
         }
     }

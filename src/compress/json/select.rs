@@ -18,7 +18,7 @@
 //! A signal that fires for many items says nothing about any one of them, so errors
 //! and rare values only count while they are a minority.
 
-use std::collections::HashMap;
+use crate::hash::FastMap;
 use std::sync::OnceLock;
 
 use memchr::memmem;
@@ -128,14 +128,14 @@ pub fn rank(items: &[Item], query: &Query) -> Vec<Pick> {
 /// Picks in order, each index once; a later must-keep upgrades an earlier pick.
 struct Picks {
     list: Vec<Pick>,
-    at: HashMap<usize, usize>,
+    at: FastMap<usize, usize>,
 }
 
 impl Picks {
     fn new(n: usize) -> Picks {
         Picks {
             list: Vec::with_capacity(n.min(64)),
-            at: HashMap::new(),
+            at: FastMap::default(),
         }
     }
 
@@ -203,6 +203,15 @@ fn query_scores(items: &[Item], query: &Query) -> Vec<f64> {
         .collect()
 }
 
+/// Field ids by (parent field, raw key), with each parent's last-seen key order as a
+/// fast path.
+#[derive(Default)]
+struct FieldIds<'a> {
+    map: FastMap<(u32, &'a str), u32>,
+    /// By parent id + 1 (0: the item itself), the (key, id) seen at each position.
+    at: Vec<Vec<(&'a str, u32)>>,
+}
+
 /// Per-field statistics over the items.
 struct Stats {
     fields: Vec<Field>,
@@ -220,7 +229,7 @@ struct Field {
     /// Item of the last sighting, so an item counts once per field.
     last_item: Option<usize>,
     /// Distinct values: count and the first few items holding each.
-    values: HashMap<String, (usize, Vec<usize>)>,
+    values: FastMap<String, (usize, Vec<usize>)>,
     /// Too many distinct values to be categorical.
     varied: bool,
     /// The field's numbers, by item (the first number an item holds).
@@ -234,7 +243,7 @@ impl Stats {
             errors: Vec::new(),
             n: items.len(),
         };
-        let mut ids: HashMap<(u32, &str), u32> = HashMap::new();
+        let mut ids = FieldIds::default();
         for (i, item) in items.iter().enumerate() {
             let mut error = false;
             stats.walk(item.node, u32::MAX, i, 0, &mut ids, &mut error);
@@ -251,7 +260,7 @@ impl Stats {
         parent: u32,
         item: usize,
         depth: usize,
-        ids: &mut HashMap<(u32, &'a str), u32>,
+        ids: &mut FieldIds<'a>,
         error: &mut bool,
     ) {
         match &node.kind {
@@ -259,14 +268,30 @@ impl Stats {
                 self.record(parent as usize, item, raw, error);
             }
             Kind::Array(elements) if depth < FIELD_DEPTH => {
-                let id = self.field_id(ids, parent, "[]");
+                let id = self.field_id(&mut ids.map, parent, "[]");
                 for element in elements {
                     self.walk(element, id, item, depth + 1, ids, error);
                 }
             }
             Kind::Object(members) if depth < FIELD_DEPTH => {
-                for member in members {
-                    let id = self.field_id(ids, parent, member.key);
+                for (j, member) in members.iter().enumerate() {
+                    // Items mostly list their keys in the same order.
+                    let slot = parent.wrapping_add(1) as usize;
+                    let id = match ids.at.get(slot).and_then(|keys| keys.get(j)) {
+                        Some(&(key, id)) if key == member.key => id,
+                        _ => {
+                            let id = self.field_id(&mut ids.map, parent, member.key);
+                            if ids.at.len() <= slot {
+                                ids.at.resize(slot + 1, Vec::new());
+                            }
+                            let keys = &mut ids.at[slot];
+                            if keys.len() <= j {
+                                keys.resize(j + 1, ("", u32::MAX));
+                            }
+                            keys[j] = (member.key, id);
+                            id
+                        }
+                    };
                     self.walk(&member.value, id, item, depth + 1, ids, error);
                 }
             }
@@ -276,7 +301,7 @@ impl Stats {
 
     fn field_id<'a>(
         &mut self,
-        ids: &mut HashMap<(u32, &'a str), u32>,
+        ids: &mut FastMap<(u32, &'a str), u32>,
         parent: u32,
         key: &'a str,
     ) -> u32 {
@@ -333,7 +358,7 @@ impl Stats {
             }
             None => {
                 f.varied = true;
-                f.values = HashMap::new();
+                f.values = FastMap::default();
             }
         }
     }

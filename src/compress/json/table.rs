@@ -12,8 +12,7 @@
 //! row shares are stated once. Keys are written once instead of once per item, which
 //! is where the saving comes from; nothing is dropped.
 
-use std::collections::HashMap;
-
+use crate::hash::{FastMap, FastSet};
 use crate::json::{quote, Member, Node};
 
 /// An array becomes a table from this many objects on.
@@ -26,6 +25,8 @@ const MAX_FLATTEN_DEPTH: usize = 3;
 const MAX_FLATTEN_KEYS: usize = 24;
 /// Columns whose cells average more bytes than this are written last.
 const LONG_CELL: usize = 120;
+/// Rows looked at to judge a column's cell sizes.
+const SAMPLE_ROWS: usize = 1000;
 /// A table has at most this many columns; more varied objects stay JSON.
 const MAX_COLUMNS: usize = 256;
 
@@ -48,9 +49,6 @@ impl<'a> Table<'a> {
         }
         let rows: Vec<&'a [Member<'a>]> =
             items.iter().map(Node::as_object).collect::<Option<_>>()?;
-        if !rows.iter().all(|r| unique_keys(r)) {
-            return None;
-        }
         let mut columns = Vec::new();
         collect_columns(&rows, &mut Vec::new(), &mut columns, 0)?;
         if columns.is_empty() {
@@ -61,12 +59,13 @@ impl<'a> Table<'a> {
             return None;
         }
         // Long text (patches, bodies) goes last, after the columns that identify a row.
+        let sample = &rows[..rows.len().min(SAMPLE_ROWS)];
         let long = |column: &Column| {
-            let total: usize = rows
+            let total: usize = sample
                 .iter()
                 .map(|r| lookup(r, column).map_or(0, |v| v.len))
                 .sum();
-            total > LONG_CELL * rows.len()
+            total > LONG_CELL * sample.len()
         };
         let (mut short, long): (Vec<Column>, Vec<Column>) =
             columns.into_iter().partition(|c| !long(c));
@@ -128,47 +127,66 @@ fn collect_columns<'a>(
     columns: &mut Vec<Column<'a>>,
     depth: usize,
 ) -> Option<()> {
-    let mut keys: Vec<&'a str> = Vec::new();
-    let mut seen: HashMap<&'a str, ()> = HashMap::new();
+    /// What the rows hold under one key.
+    struct Key<'a> {
+        key: &'a str,
+        present: usize,
+        nested: Vec<&'a [Member<'a>]>,
+    }
+    let mut keys: Vec<Key<'a>> = Vec::new();
+    let mut index: FastMap<&'a str, usize> = FastMap::default();
     for row in rows {
-        for member in row.iter() {
-            if seen.insert(member.key, ()).is_none() {
-                keys.push(member.key);
-                if keys.len() > MAX_COLUMNS {
-                    return None;
+        // Rows mostly list their keys in the same order: try the same position
+        // before the map. A row whose keys all sit where the first rows put them
+        // has no repeated key; any other row is checked.
+        let mut in_order = true;
+        for (j, member) in row.iter().enumerate() {
+            let k = match keys.get(j) {
+                Some(k) if k.key == member.key => j,
+                _ => {
+                    in_order = false;
+                    *index.entry(member.key).or_insert_with(|| {
+                        keys.push(Key {
+                            key: member.key,
+                            present: 0,
+                            nested: Vec::new(),
+                        });
+                        keys.len() - 1
+                    })
                 }
+            };
+            if keys.len() > MAX_COLUMNS {
+                return None;
             }
+            let entry = &mut keys[k];
+            entry.present += 1;
+            if let Some(obj) = member.value.as_object() {
+                entry.nested.push(obj);
+            }
+        }
+        if !in_order && !unique_keys(row) {
+            return None;
         }
     }
     for key in keys {
-        let mut present = 0;
-        let mut nested: Vec<&'a [Member<'a>]> = Vec::new();
-        for row in rows {
-            if let Some(m) = row.iter().find(|m| m.key == key) {
-                present += 1;
-                if let Some(obj) = m.value.as_object() {
-                    nested.push(obj);
-                }
+        let mut names: FastSet<&str> = FastSet::default();
+        for obj in &key.nested {
+            names.extend(obj.iter().map(|m| m.key));
+            if names.len() > MAX_FLATTEN_KEYS {
+                break;
             }
         }
-        let distinct = {
-            let mut names: HashMap<&str, ()> = HashMap::new();
-            for obj in &nested {
-                for m in obj.iter() {
-                    names.insert(m.key, ());
-                }
-            }
-            names.len()
-        };
-        prefix.push(key);
+        let distinct = names.len();
+        prefix.push(key.key);
         if depth < MAX_FLATTEN_DEPTH
-            && nested.len() == present
+            && key.nested.len() == key.present
             && distinct > 0
             && distinct <= MAX_FLATTEN_KEYS
-            // An empty object or a repeated key would not survive as cells.
-            && nested.iter().all(|o| !o.is_empty() && unique_keys(o))
+            // An empty object would not survive as cells (nor a repeated key, which
+            // the nested call declines).
+            && key.nested.iter().all(|o| !o.is_empty())
         {
-            collect_columns(&nested, prefix, columns, depth + 1)?;
+            collect_columns(&key.nested, prefix, columns, depth + 1)?;
         } else {
             columns.push(prefix.clone());
             if columns.len() > MAX_COLUMNS {
@@ -188,7 +206,7 @@ fn unique_keys(members: &[Member]) -> bool {
             .enumerate()
             .all(|(i, m)| members[..i].iter().all(|o| o.key != m.key))
     } else {
-        let mut seen = std::collections::HashSet::with_capacity(members.len());
+        let mut seen = FastSet::default();
         members.iter().all(|m| seen.insert(m.key))
     }
 }
