@@ -191,31 +191,20 @@ fn items_of_arrays_and_objects() {
     let hash = store(dir.path(), &input);
     let runs = doc["workflow_runs"].as_array().unwrap();
 
-    let got = values(
-        dir.path(),
-        &hash,
-        &["--path", ".workflow_runs", "--items", "16:20"],
-    );
-    assert_eq!(got, runs[16..20]);
     // Out of range is clamped, like a jq slice; negatives count from the end.
-    let got = values(
-        dir.path(),
-        &hash,
-        &["--path", ".workflow_runs", "--items", "196:412"],
-    );
-    assert_eq!(got, runs[196..]);
-    let got = values(
-        dir.path(),
-        &hash,
-        &["--path", ".workflow_runs", "--items", "-2:"],
-    );
-    assert_eq!(got, runs[198..]);
-    let got = values(
-        dir.path(),
-        &hash,
-        &["--path", ".workflow_runs", "--items", "5"],
-    );
-    assert_eq!(got, runs[5..6]);
+    for (items, want) in [
+        ("16:20", 16..20),
+        ("196:412", 196..200),
+        ("-2:", 198..200),
+        ("5", 5..6),
+    ] {
+        let got = values(
+            dir.path(),
+            &hash,
+            &["--path", ".workflow_runs", "--items", items],
+        );
+        assert_eq!(got, runs[want], "--items {items}");
+    }
 
     // An object's members by position, each as a one-member object.
     let time = doc["time"].as_object().unwrap();

@@ -307,6 +307,12 @@ pub fn slice_range(from: Option<i64>, to: Option<i64>, len: usize) -> std::ops::
     start..end.max(start)
 }
 
+/// A slice's bounds as typed: `16:412`, `5:`, `:-2`.
+pub fn slice_text(from: Option<i64>, to: Option<i64>) -> String {
+    let bound = |b: Option<i64>| b.map(|n| n.to_string()).unwrap_or_default();
+    format!("{}:{}", bound(from), bound(to))
+}
+
 /// What a node is, for messages: `an array of 30`, `an object with 2 keys`, `a string`.
 pub fn describe(node: &Node) -> String {
     use crate::marker::{count_of, thousands};
@@ -383,10 +389,7 @@ fn step_path(path: &str, step: &Step) -> String {
     match step {
         Step::Key(key) => key_path(path, key),
         Step::Index(i) => format!("{base}[{i}]"),
-        Step::Slice(a, b) => {
-            let bound = |b: &Option<i64>| b.map(|n| n.to_string()).unwrap_or_default();
-            format!("{base}[{}:{}]", bound(a), bound(b))
-        }
+        Step::Slice(a, b) => format!("{base}[{}]", slice_text(*a, *b)),
         Step::Each => format!("{base}[]"),
     }
 }

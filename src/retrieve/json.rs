@@ -20,7 +20,9 @@ use std::ops::Range;
 
 use super::{by_score, no_match, relevance, Failure, Found, Open};
 use super::{QUERY_MAX_LINES, QUERY_TOKEN_CAP};
-use crate::json::path::{describe, index_path, key_path, shell_quoted, slice_range, Path};
+use crate::json::path::{
+    describe, index_path, key_path, shell_quoted, slice_range, slice_text, Path,
+};
 use crate::json::{self, Kind, Member, Node};
 use crate::lines::cut_at_char;
 use crate::marker::{count_of, thousands, TAG};
@@ -79,17 +81,16 @@ impl Items {
 
 impl std::fmt::Display for Items {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let bound = |b: Option<i64>| b.map(|n| n.to_string()).unwrap_or_default();
         match *self {
             Items::One(n) => write!(f, "{n}"),
-            Items::Range(a, b) => write!(f, "{}:{}", bound(a), bound(b)),
+            Items::Range(a, b) => f.write_str(&slice_text(a, b)),
         }
     }
 }
 
 /// Reads an original whole when it can be JSON; otherwise says why not, having read
 /// only its first block, so a large log costs no memory here.
-pub fn load(open: &mut Open) -> io::Result<Result<String, String>> {
+fn load(open: &mut Open) -> io::Result<Result<String, String>> {
     let mut reader = open()?;
     let mut bytes = Vec::new();
     reader
@@ -107,6 +108,20 @@ pub fn load(open: &mut Open) -> io::Result<Result<String, String>> {
             thousands(e.utf8_error().valid_up_to() as u64)
         )
     }))
+}
+
+/// Reads the original and calls `f` with it when it is JSON; otherwise says what it
+/// is (`not JSON (…)`), having read only its first block when that already tells.
+/// The original is dropped before this returns.
+pub fn with_original<R>(
+    open: &mut Open,
+    f: impl FnOnce(&Original) -> R,
+) -> io::Result<Result<R, String>> {
+    let text = match load(open)? {
+        Ok(text) => text,
+        Err(why) => return Ok(Err(format!("not JSON ({why})"))),
+    };
+    Ok(Original::parse(&text).map(|original| f(&original)))
 }
 
 /// Whether `head`, the first bytes of an original (all of it when `complete`), can
@@ -258,8 +273,8 @@ impl Skips {
     }
 }
 
-/// `--path` on one value (whose own path is `base`, `line N` prefixing messages on
-/// JSON Lines): the selected values, or why none.
+/// `--path` on a document's root, or on line `line` of JSON Lines (messages then say
+/// which line): the selected values, or why none; values skipped are counted.
 fn select<'n, 'a>(
     path: Option<&Path>,
     root: &'n Node<'a>,
@@ -306,21 +321,16 @@ pub fn print_selection(
     let context = match original {
         Original::Document(root) => {
             let targets = select(path, root, None, &mut skips).map_err(Failure::Nothing)?;
-            let mut refused = Vec::new();
             for (at, node) in &targets {
                 match items {
                     Some(&i) => {
                         if let Err(e) = items_of(node, at, i, &mut pieces) {
-                            refused.push(e);
+                            skips.add(1, Some(e));
                         }
                     }
                     None => pieces.push(Piece::Value(node)),
                 }
             }
-            if pieces.is_empty() && !refused.is_empty() {
-                return Err(Failure::Nothing(refused.swap_remove(0)));
-            }
-            skips.add(refused.len(), refused.into_iter().next());
             match targets.as_slice() {
                 [(at, node)] => format!("{at} is {}", describe(node)),
                 _ => format!(
@@ -331,19 +341,10 @@ pub fn print_selection(
         }
         Original::Lines(lines) => {
             let range = items.map_or(0..lines.len(), |i| i.range(lines.len()));
-            let mut first_err = None;
-            for (n, value) in &lines[range.clone()] {
+            for (n, value) in &lines[range] {
                 match select(path, value, Some(*n), &mut skips) {
                     Ok(values) => pieces.extend(values.into_iter().map(|(_, v)| Piece::Value(v))),
-                    Err(e) => {
-                        skips.add(1, Some(e.clone()));
-                        first_err.get_or_insert(e);
-                    }
-                }
-            }
-            if pieces.is_empty() {
-                if let Some(e) = first_err {
-                    return Err(Failure::Nothing(e));
+                    Err(e) => skips.add(1, Some(e)),
                 }
             }
             format!(
@@ -353,9 +354,12 @@ pub fn print_selection(
         }
     };
     if pieces.is_empty() {
-        return Err(Failure::Nothing(format!(
-            "{what} selects nothing: {context}"
-        )));
+        // Nothing where the path or items did not exist: say why the first did not.
+        return Err(Failure::Nothing(
+            skips
+                .first
+                .unwrap_or_else(|| format!("{what} selects nothing: {context}")),
+        ));
     }
     if skips.count > 0 {
         writeln!(

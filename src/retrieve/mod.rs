@@ -136,39 +136,31 @@ pub fn print(
     notes: &mut dyn Write,
 ) -> Result<Found, Failure> {
     if selector.path.is_some() || selector.items.is_some() {
-        let text = json::load(open)?.map_err(|why| {
-            Failure::Unusable(format!(
-                "--path and --items need a JSON original, and {hash} is not JSON ({why}); \
-                 use -L A:B, --grep RE or --query TEXT"
-            ))
-        })?;
-        let original = json::Original::parse(&text).map_err(|why| {
+        let (path, items) = (selector.path.as_ref(), selector.items.as_ref());
+        return json::with_original(open, |original| {
+            json::print_selection(original, path, items, out, notes)
+        })?
+        .map_err(|why| {
             Failure::Unusable(format!(
                 "--path and --items need a JSON original, and {hash} is {why}; \
                  use -L A:B, --grep RE or --query TEXT"
             ))
         })?;
-        return json::print_selection(
-            &original,
-            selector.path.as_ref(),
-            selector.items.as_ref(),
-            out,
-            notes,
-        );
+    }
+    if let (Some(q), None) = (&selector.query, selector.lines) {
+        // Items of a JSON original; lines when it is not JSON or has no items.
+        let answer = json::with_original(open, |original| {
+            json::print_item_query(original, q, hash, out)
+        })?;
+        if let Ok(printed) = answer {
+            if let Some(found) = printed? {
+                return Ok(found);
+            }
+        }
     }
     let all = (1, u64::MAX);
     Ok(match (&selector.query, &selector.grep, selector.lines) {
-        (Some(q), _, None) => match json::load(open)? {
-            Ok(text) => match json::Original::parse(&text) {
-                Ok(original) => match json::print_item_query(&original, q, hash, out)? {
-                    Some(found) => found,
-                    None => print_query(open, q, all, hash, out)?,
-                },
-                Err(_) => print_query(open, q, all, hash, out)?,
-            },
-            Err(_) => print_query(open, q, all, hash, out)?,
-        },
-        (Some(q), _, Some(range)) => print_query(open, q, range, hash, out)?,
+        (Some(q), _, range) => print_query(open, q, range.unwrap_or(all), hash, out)?,
         (None, Some(re), range) => print_grep(&mut open()?, re, range.unwrap_or(all), out)?,
         (None, None, Some(range)) => print_range(&mut open()?, range, out)?,
         (None, None, None) => {
