@@ -334,18 +334,6 @@ pub fn describe(node: &Node) -> String {
 }
 
 impl Path {
-    /// True for `.`.
-    pub fn is_root(&self) -> bool {
-        self.steps.is_empty()
-    }
-
-    /// True when a step may select more than one value.
-    pub fn fans_out(&self) -> bool {
-        self.steps
-            .iter()
-            .any(|s| matches!(s, Step::Slice(..) | Step::Each))
-    }
-
     /// The values this path selects in `root`, whose own path is `base` (`.` for a
     /// document's root). An error when no value is selected because a step found
     /// nothing; an empty selection (an empty slice) is not an error.
