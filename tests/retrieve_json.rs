@@ -48,6 +48,15 @@ fn workflow_runs() -> String {
     )
 }
 
+/// A store holding [`workflow_runs`]: the store, the document as serde_json reads
+/// it, and the short hash.
+fn stored_runs() -> (tempfile::TempDir, Value, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = workflow_runs();
+    let hash = store(dir.path(), &input);
+    (dir, serde_json::from_str(&input).unwrap(), hash)
+}
+
 /// JSON Lines: 300 log records, one an error.
 fn log_records() -> String {
     (0..300)
@@ -123,10 +132,7 @@ fn fails(dir: &Path, hash: &str, args: &[&str], status: i32) -> String {
 
 #[test]
 fn path_selects_values_equal_to_the_originals() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = workflow_runs();
-    let doc: Value = serde_json::from_str(&input).unwrap();
-    let hash = store(dir.path(), &input);
+    let (dir, doc, hash) = stored_runs();
     let runs = doc["workflow_runs"].as_array().unwrap();
 
     assert_eq!(
@@ -185,10 +191,7 @@ fn path_selects_values_equal_to_the_originals() {
 
 #[test]
 fn items_of_arrays_and_objects() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = workflow_runs();
-    let doc: Value = serde_json::from_str(&input).unwrap();
-    let hash = store(dir.path(), &input);
+    let (dir, doc, hash) = stored_runs();
     let runs = doc["workflow_runs"].as_array().unwrap();
 
     // Out of range is clamped, like a jq slice; negatives count from the end.
@@ -299,10 +302,7 @@ fn json_lines_items_are_lines() {
 
 #[test]
 fn query_returns_whole_items_ranked() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = workflow_runs();
-    let doc: Value = serde_json::from_str(&input).unwrap();
-    let hash = store(dir.path(), &input);
+    let (dir, doc, hash) = stored_runs();
 
     let got = lines(dir.path(), &hash, &["--query", "which run had a failure?"]);
     assert!(
@@ -411,8 +411,7 @@ fn query_falls_back_to_lines_without_items() {
 
 #[test]
 fn bad_selectors_say_why() {
-    let dir = tempfile::tempdir().unwrap();
-    let hash = store(dir.path(), &workflow_runs());
+    let (dir, _, hash) = stored_runs();
 
     // A path that does not exist: exit 1, saying which step found what.
     let err = fails(dir.path(), &hash, &["--path", ".workflow_runs[400]"], 1);
