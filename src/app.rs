@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crate::cli::{CatArgs, Cli, Command, FilterArgs};
 use crate::pipeline::{self, Options, Report};
-use crate::retrieve::{self, Found, Selector};
+use crate::retrieve::{self, Failure, Found, Selector};
 use crate::store::{self, Store};
 
 /// Runs `headroom` with parsed arguments; returns the exit status.
@@ -192,23 +192,15 @@ pub fn cat(args: CatArgs) -> i32 {
         eprintln!("headroom-cat: {message}");
         2
     };
-    let range = match args.lines.as_deref().map(retrieve::parse_range).transpose() {
-        Ok(r) => r,
+    let selector = match Selector::parse(
+        args.lines.as_deref(),
+        args.grep.as_deref(),
+        args.query.as_deref(),
+        args.path.as_deref(),
+        args.items.as_deref(),
+    ) {
+        Ok(s) => s,
         Err(e) => return fail(e),
-    };
-    let grep = match args
-        .grep
-        .as_deref()
-        .map(regex::bytes::Regex::new)
-        .transpose()
-    {
-        Ok(g) => g,
-        Err(e) => return fail(format!("invalid --grep pattern: {e}")),
-    };
-    let selector = Selector {
-        lines: range,
-        grep,
-        query: args.query.clone().filter(|q| !q.trim().is_empty()),
     };
     let store = match Store::open(args.store.resolve()) {
         Ok(s) => s,
@@ -222,33 +214,27 @@ pub fn cat(args: CatArgs) -> i32 {
         return fail(e.to_string());
     }
     let mut out = stdout();
-    let open = || -> io::Result<Box<dyn Read>> {
+    let mut open = || -> io::Result<Box<dyn Read>> {
         Ok(Box::new(io::BufReader::with_capacity(
             256 * 1024,
             store.open_blob(&hash).map_err(io::Error::other)?,
         )))
     };
-    let result = (|| -> io::Result<Found> {
-        let all = (1, u64::MAX);
-        match (&selector.query, &selector.grep, selector.lines) {
-            (Some(q), _, range) => {
-                let mut open = open;
-                retrieve::print_query(&mut open, q, range.unwrap_or(all), &hash.short(), &mut out)
-            }
-            (None, Some(re), range) => {
-                retrieve::print_grep(&mut open()?, re, range.unwrap_or(all), &mut out)
-            }
-            (None, None, Some(range)) => retrieve::print_range(&mut open()?, range, &mut out),
-            (None, None, None) => {
-                io::copy(&mut open()?, &mut out)?;
-                Ok(Found::Something)
-            }
-        }
-    })();
-    match result.and_then(|found| out.flush().map(|_| found)) {
+    let result = retrieve::print(
+        &selector,
+        &mut open,
+        &hash.short(),
+        &mut out,
+        &mut io::stderr(),
+    );
+    match result.and_then(|found| out.flush().map(|_| found).map_err(Failure::Io)) {
         Ok(Found::Something) => 0,
         Ok(Found::Nothing) => 1,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(Failure::Nothing(message)) => {
+            eprintln!("headroom-cat: {message}");
+            1
+        }
+        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(e) => fail(e.to_string()),
     }
 }

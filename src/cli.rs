@@ -136,9 +136,11 @@ pub enum Command {
 /// Print a stored original, or the part of it a selector names.
 ///
 /// With no selector the original is printed byte for byte, after its BLAKE3 hash is
-/// verified. Selectors combine: -L restricts the lines that --grep and --query search.
-/// Exit status: 0 when something was printed, 1 when a selector matched nothing,
-/// 2 on errors (unknown or pruned hash, corrupt store).
+/// verified. Selectors combine: -L restricts the lines that --grep and --query search;
+/// --path and --items select from a JSON original (one document or JSON Lines) and
+/// combine only with each other. Exit status: 0 when something was printed, 1 when a
+/// selector matched nothing (or a path does not exist), 2 on errors (unknown or pruned
+/// hash, corrupt store, bad selector, --path on an original that is not JSON).
 #[derive(Debug, Clone, Parser)]
 #[command(name = "headroom-cat", version)]
 pub struct CatArgs {
@@ -155,8 +157,27 @@ pub struct CatArgs {
     pub grep: Option<String>,
 
     /// Lines relevant to TEXT (BM25 plus exact identifiers), ranked, capped, with context.
+    ///
+    /// On a JSON original, whole items instead: the elements of its outermost arrays
+    /// (or the lines of JSON Lines), printed as `PATH: item`.
     #[arg(short = 'q', long, value_name = "TEXT")]
     pub query: Option<String>,
+
+    /// JSON values at a jq-style path, one per line, minified.
+    ///
+    /// E.g. `.a.b`, `.a["x y"]`, `[0]`, `.runs[-1]`; a slice `[40:60]` or `[]` maps the
+    /// rest of the path over each element: `.runs[40:60].conclusion`. On JSON Lines
+    /// the path applies to each line.
+    #[arg(long, value_name = "EXPR")]
+    pub path: Option<String>,
+
+    /// Items A to B of the array at --path (or the root), 0-based, end exclusive.
+    ///
+    /// A:B, A:, :B, or N for one item; negative counts from the end; out-of-range
+    /// bounds are clamped. One item per line, minified; an object's members are taken
+    /// by position, each as {"key":value}; on JSON Lines the items are the lines.
+    #[arg(long, value_name = "A:B", allow_hyphen_values = true)]
+    pub items: Option<String>,
 
     #[command(flatten)]
     pub store: StoreArgs,

@@ -11,7 +11,7 @@
 //! - [`pipeline::filter`]: bytes in, view out; pass-through and fail-open live there.
 //! - [`compress`]: the `Compressor` trait and one module per content family.
 //! - [`store`]: originals as files, metadata in sled, retention.
-//! - [`retrieve`]: `headroom-cat` selectors (`-L`, `--grep`, `--query`).
+//! - [`retrieve`]: `headroom-cat` selectors (`-L`, `--grep`, `--query`, `--path`, `--items`).
 //! - [`json`]: the JSON tree, parser and paths shared by the compressor and retrieval.
 //! - [`marker`]: the one marker format.
 

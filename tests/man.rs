@@ -48,7 +48,7 @@ fn man_pages_document_every_flag() {
         );
     }
     let cat = String::from_utf8(render(CatArgs::command())).unwrap();
-    for flag in ["lines", "grep", "query", "store"] {
+    for flag in ["lines", "grep", "query", "path", "items", "store"] {
         assert!(
             cat.contains(&format!("\\-\\-{flag}")),
             "--{flag} missing from headroom-cat.1"

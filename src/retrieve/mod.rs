@@ -5,8 +5,14 @@
 //! `--grep RE` prints matching lines with their numbers, as `grep -n` does; `--query`
 //! ranks lines by BM25 over the original's own lines plus exact anchors and prints the
 //! best, with a line of context, capped so the answer stays small.
+//!
+//! On a JSON original (one document, or JSON Lines) `--path` and `--items` select
+//! values, and `--query` ranks whole items instead of lines: see [`json`].
+
+pub mod json;
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::io::{self, BufReader, Read, Write};
 
 use regex::bytes::Regex;
@@ -36,6 +42,159 @@ pub struct Selector {
     pub lines: Option<(u64, u64)>,
     pub grep: Option<Regex>,
     pub query: Option<String>,
+    /// A JSON path (`--path`).
+    pub path: Option<crate::json::path::Path>,
+    /// JSON items by position (`--items`).
+    pub items: Option<json::Items>,
+}
+
+impl Selector {
+    /// Parses the selectors as typed (`-L`, `--grep`, `--query`, `--path`, `--items`);
+    /// an error is a usage error. A blank query is no query.
+    pub fn parse(
+        lines: Option<&str>,
+        grep: Option<&str>,
+        query: Option<&str>,
+        path: Option<&str>,
+        items: Option<&str>,
+    ) -> Result<Selector, String> {
+        let query = query.filter(|q| !q.trim().is_empty());
+        if path.is_some() || items.is_some() {
+            let flag = |set: bool, name| set.then_some(name);
+            let others: Vec<&str> = [
+                flag(lines.is_some(), "-L/--lines"),
+                flag(grep.is_some(), "--grep"),
+                flag(query.is_some(), "--query"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if !others.is_empty() {
+                return Err(format!(
+                    "--path and --items select JSON values and cannot be combined with {} \
+                     (they work on the original's lines); use --path and --items alone",
+                    others.join(" or ")
+                ));
+            }
+        }
+        Ok(Selector {
+            lines: lines.map(parse_range).transpose()?,
+            grep: grep
+                .map(Regex::new)
+                .transpose()
+                .map_err(|e| format!("invalid --grep pattern: {e}"))?,
+            query: query.map(str::to_string),
+            path: path
+                .map(crate::json::path::parse)
+                .transpose()
+                .map_err(|e| format!("--path: {e}"))?,
+            items: items.map(json::parse_items).transpose()?,
+        })
+    }
+}
+
+/// Why a selection printed nothing; the caller picks the exit status.
+#[derive(Debug)]
+pub enum Failure {
+    /// Reading the original or writing the answer failed.
+    Io(io::Error),
+    /// The selector does not apply to this original (`--path` on text): a usage error.
+    Unusable(String),
+    /// The selector selected nothing (a path that does not exist, an empty range).
+    Nothing(String),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure::Io(e)
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Io(e) => e.fmt(f),
+            Failure::Unusable(m) | Failure::Nothing(m) => f.write_str(m),
+        }
+    }
+}
+
+/// Opens the original afresh; a selector may read it more than once.
+pub type Open<'a> = dyn FnMut() -> io::Result<Box<dyn Read>> + 'a;
+
+/// Prints what `selector` selects from the original `open` reads, whose short hash is
+/// `hash`; notes (values a path skipped) go to `notes`.
+///
+/// `--path`/`--items` select from a JSON original. `--query` without `-L` ranks a
+/// JSON original's items, and lines otherwise; `--grep` and `-L` work on lines; with
+/// no selector the original is copied as it is.
+pub fn print(
+    selector: &Selector,
+    open: &mut Open,
+    hash: &str,
+    out: &mut dyn Write,
+    notes: &mut dyn Write,
+) -> Result<Found, Failure> {
+    if selector.path.is_some() || selector.items.is_some() {
+        let (path, items) = (selector.path.as_ref(), selector.items.as_ref());
+        return json::with_original(open, |original| {
+            json::print_selection(original, path, items, out, notes)
+        })?
+        .map_err(|why| {
+            Failure::Unusable(format!(
+                "--path and --items need a JSON original, and {hash} is {why}; \
+                 use -L A:B, --grep RE or --query TEXT"
+            ))
+        })?;
+    }
+    if let (Some(q), None) = (&selector.query, selector.lines) {
+        // Items of a JSON original; lines when it is not JSON or has no items.
+        let answer = json::with_original(open, |original| {
+            json::print_item_query(original, q, hash, out)
+        })?;
+        if let Ok(printed) = answer {
+            if let Some(found) = printed? {
+                return Ok(found);
+            }
+        }
+    }
+    let all = (1, u64::MAX);
+    Ok(match (&selector.query, &selector.grep, selector.lines) {
+        (Some(q), _, range) => print_query(open, q, range.unwrap_or(all), hash, out)?,
+        (None, Some(re), range) => print_grep(&mut open()?, re, range.unwrap_or(all), out)?,
+        (None, None, Some(range)) => print_range(&mut open()?, range, out)?,
+        (None, None, None) => {
+            io::copy(&mut open()?, out)?;
+            Found::Something
+        }
+    })
+}
+
+/// The relevance of a line or item: BM25 plus weighted exact anchor hits.
+fn relevance(bm25: &Bm25, tf: &[u32], len: u32, anchor_hits: usize) -> f64 {
+    bm25.score(tf, len) + ANCHOR_WEIGHT * anchor_hits as f64
+}
+
+/// Best first, then in document order.
+fn by_score(a: &(f64, u64), b: &(f64, u64)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+/// The answer to a query that matched nothing in `searched` lines or items.
+fn no_match(
+    out: &mut dyn Write,
+    hash: &str,
+    text: &str,
+    searched: u64,
+    (one, many): (&str, &str),
+) -> io::Result<Found> {
+    writeln!(
+        out,
+        "[{}{hash} --query: no {one} matches {text:?} in {}; try --grep RE or -L A:B]",
+        crate::marker::TAG,
+        count_of(searched, one, many),
+    )?;
+    Ok(Found::Nothing)
 }
 
 /// Parses `A:B`, `A:` (to the end), `:B` or `A` (one line); lines are 1-based.
@@ -194,7 +353,7 @@ pub fn print_grep(
 /// `open` is called twice: the first pass counts document frequencies, the second
 /// scores, so memory stays bounded by the number of candidates.
 pub fn print_query(
-    open: &mut dyn FnMut() -> io::Result<Box<dyn Read>>,
+    open: &mut Open,
     text: &str,
     range: (u64, u64),
     hash: &str,
@@ -213,26 +372,20 @@ pub fn print_query(
     let mut best: Vec<(f64, u64)> = Vec::new();
     let total = each_line(&mut open()?, range, &mut |n, line| {
         let len = query.term_freqs(line, &mut tf);
-        let score = bm25.score(&tf, len) + ANCHOR_WEIGHT * query.anchor_hits(line) as f64;
+        let score = relevance(&bm25, &tf, len, query.anchor_hits(line));
         if score > 0.0 {
             matched += 1;
             best.push((score, n));
             if best.len() >= 2 * QUERY_CANDIDATES {
-                best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                best.sort_by(by_score);
                 best.truncate(QUERY_CANDIDATES);
             }
         }
     })?;
-    best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    best.sort_by(by_score);
     if matched == 0 {
         let searched = total.min(range.1).saturating_sub(range.0 - 1);
-        writeln!(
-            out,
-            "[{}{hash} --query: no line matches {text:?} in {}; try --grep RE or -L A:B]",
-            crate::marker::TAG,
-            count_of(searched, "line", "lines"),
-        )?;
-        return Ok(Found::Nothing);
+        return no_match(out, hash, text, searched, ("line", "lines"));
     }
 
     // Pass three: fetch the candidates' text with context, then pick within the cap.
