@@ -12,6 +12,8 @@
 
 use memchr::memmem;
 
+use crate::json::path::shell_quoted;
+
 /// How many hex digits of the BLAKE3 hash a marker shows.
 pub const SHORT_HASH_LEN: usize = 12;
 
@@ -86,7 +88,7 @@ pub fn elided_items(
     }
     s.push_str(&format!(" · {TAG}{hash}"));
     if path != "." {
-        s.push_str(&format!(" --path {}", shell_word(path)));
+        s.push_str(&format!(" --path {}", shell_quoted(path)));
     }
     s.push_str(&format!(" --items {}:{}]", range.0, range.1));
     s
@@ -99,7 +101,7 @@ pub fn elided_columns(hash: &str, names: &[String], example: &str) -> String {
         "[… {} elided in every row: {} · {TAG}{hash} --path {}]",
         count_of(names.len() as u64, "column", "columns"),
         names.join(","),
-        shell_word(example)
+        shell_quoted(example)
     )
 }
 
@@ -107,7 +109,7 @@ pub fn elided_columns(hash: &str, names: &[String], example: &str) -> String {
 pub fn elided_value(hash: &str, path: &str, what: &str) -> String {
     format!(
         "[… {what} elided · {TAG}{hash} --path {}]",
-        shell_word(path)
+        shell_quoted(path)
     )
 }
 
@@ -116,22 +118,8 @@ pub fn cut_string(hash: &str, path: &str, omitted_bytes: u64) -> String {
     format!(
         "…[+{} · {TAG}{hash} --path {}]",
         count_of(omitted_bytes, "byte", "bytes"),
-        shell_word(path)
+        shell_quoted(path)
     )
-}
-
-/// `word` as one shell word: as it is when it holds nothing a shell would expand,
-/// else in single quotes.
-pub fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/' | b':'));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
-    }
 }
 
 /// The one-line stand-in for binary input.

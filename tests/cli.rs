@@ -625,6 +625,110 @@ fn truncated_json_falls_back_to_the_text_path() {
 }
 
 #[test]
+fn big_json_is_cut_to_budget_and_markers_bring_items_back() {
+    let store = tempfile::tempdir().unwrap();
+    let runs: Vec<serde_json::Value> = (0..2000)
+        .map(|i| {
+            serde_json::json!({
+                "id": 2_802_600_000u64 + i,
+                "conclusion": if i == 1234 { "failure" } else { "success" },
+                "head_branch": format!("feature-{}", i % 13),
+                "url": format!("https://api.example.com/repos/o/r/actions/runs/{i}"),
+            })
+        })
+        .collect();
+    let input =
+        serde_json::to_string(&serde_json::json!({"total_count": 2000, "workflow_runs": runs}))
+            .unwrap();
+    let out = run_with_input(&mut bin("headroom", store.path()), input.as_bytes());
+    let view = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(view.contains("cut to a budget of 4,000 tokens"), "{view}");
+    assert!(
+        view.contains("2802601234,\"failure\""),
+        "the failed run is kept: {view}"
+    );
+    let hash = marker_hash(&out.stdout).unwrap();
+    // Every row is shown or inside one marker's --items range, and the ranges
+    // come back as the original items.
+    let mut covered = 0;
+    for line in view
+        .lines()
+        .filter(|l| l.starts_with("[… ") && l.contains("--items "))
+    {
+        let range = line
+            .rsplit("--items ")
+            .next()
+            .unwrap()
+            .trim_end_matches(']');
+        let (a, b) = range.split_once(':').unwrap();
+        let (a, b): (usize, usize) = (a.parse().unwrap(), b.parse().unwrap());
+        covered += b - a;
+        let back = run_with_input(
+            bin("headroom-cat", store.path()).args([
+                hash.as_str(),
+                "--path",
+                ".workflow_runs",
+                "--items",
+                range,
+            ]),
+            b"",
+        );
+        assert!(
+            back.status.success(),
+            "{}",
+            String::from_utf8_lossy(&back.stderr)
+        );
+        let items: Vec<serde_json::Value> = back
+            .stdout
+            .split(|&c| c == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| serde_json::from_slice(l).unwrap())
+            .collect();
+        assert_eq!(items, runs[a..b].to_vec());
+    }
+    let shown = view.lines().filter(|l| l.starts_with("2802")).count();
+    assert_eq!(covered + shown, 2000, "{view}");
+}
+
+#[test]
+fn json_nested_too_deeply_passes_the_text_path_without_a_crash() {
+    let store = tempfile::tempdir().unwrap();
+    let input = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let out = run_with_input(
+        bin("headroom", store.path()).arg("--stats"),
+        input.as_bytes(),
+    );
+    assert!(out.status.success());
+    let stats: serde_json::Value = serde_json::from_slice(
+        out.stderr
+            .rsplit(|&c| c == b'\n')
+            .nth(1)
+            .unwrap_or(&out.stderr),
+    )
+    .unwrap();
+    assert_ne!(stats["type"], "json");
+    let hash = stats["hash"].as_str().unwrap();
+    assert!(original(store.path(), hash) == input.as_bytes());
+}
+
+#[test]
+fn json_numbers_and_duplicate_keys_survive_byte_for_byte() {
+    let store = tempfile::tempdir().unwrap();
+    let items: Vec<String> = (0..400)
+        .map(|i| format!(r#"{{"id": {i}, "big": 123456789012345678901234567890, "x": 1.50e+3, "k": 1, "k": 2}}"#))
+        .collect();
+    let input = format!("[{}]", items.join(",\n"));
+    let out = run_with_input(&mut bin("headroom", store.path()), input.as_bytes());
+    let view = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(
+        view.contains(r#""big":123456789012345678901234567890,"x":1.50e+3,"k":1,"k":2"#),
+        "{view}"
+    );
+    let hash = marker_hash(&out.stdout).unwrap();
+    assert!(original(store.path(), &hash) == input.as_bytes());
+}
+
+#[test]
 fn a_spool_deleted_mid_stream_loses_nothing() {
     // Whoever removes the temp file (a gc, a person) cannot take the input away:
     // headroom reads it back through its own handle and passes it through.
