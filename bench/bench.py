@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 PG_LOG = FIXTURES / "postgres-pgbench.log"
 DPKG_LOG = FIXTURES / "dpkg.log"
+CARGO_METADATA = FIXTURES / "cargo-metadata-headroom.json"
 
 MIB = 1024 * 1024
 SMALL_BYTES = 1024
@@ -38,6 +39,10 @@ BIG_RUNS = 3
 MAX_STARTUP_RATIO = 4.0  # headroom wall time / cat wall time, 1 KB input
 MIN_GZIP_SPEED_RATIO = 1.0  # headroom MB/s / gzip -1 MB/s
 MAX_RSS_MIB = 64.0
+MIN_JSON_MIB_S = 100.0  # a big array of objects through the whole process
+MAX_API_MS = 10.0  # a 1,000-item API response ("a few milliseconds")
+API_ITEMS = 1000
+API_RUNS = 20
 
 # The child launcher, see Bench.spawn_gated: sh forks "$@" in the background with fd 3 closed
 # and stdin kept (via fd 5: sh points a background job's stdin at /dev/null), prints
@@ -356,6 +361,58 @@ def bench_big_log(bench: Bench, fixture: Path, mib: int) -> dict:
     return out
 
 
+def json_items() -> list:
+    """The packages of the cargo metadata fixture, without their bulkiest fields:
+    real objects of about 1 KB, as an API returns them."""
+    packages = json.loads(CARGO_METADATA.read_text())["packages"]
+    return [{k: v for k, v in p.items() if k not in ("dependencies", "targets", "features")}
+            for p in packages]
+
+
+def write_json_array(bench: Bench, name: str, items: list, count: int | None, mib: int | None) -> Path:
+    """An array of `count` items (or of at least `mib` MiB), cycling through `items`."""
+    path = Path(bench.work) / name
+    size = 0
+    with open(path, "w") as f:
+        f.write("[")
+        i = 0
+        while (count is not None and i < count) or (mib is not None and size < mib * MIB):
+            text = json.dumps(dict(items[i % len(items)], seq=i))
+            f.write(("," if i else "") + text)
+            size += len(text) + 1
+            i += 1
+        f.write("]\n")
+    return path
+
+
+def bench_json(bench: Bench, mib: int) -> dict:
+    """A big array of objects (headroom FILE > /dev/null, BIG_RUNS) and a 1,000-item
+    API response (median of API_RUNS), both through the whole process."""
+    items = json_items()
+    store = bench.mkdtemp("headroom-bench-store-")
+    env = bench.headroom_env(store)
+    big = write_json_array(bench, "big.json", items, None, mib)
+    api = write_json_array(bench, "api.json", items, API_ITEMS, None)
+    try:
+        big_runs = [bench.run([bench.headroom, str(big)], env=env, rss=True) for _ in range(BIG_RUNS)]
+        api_runs = [bench.run([bench.headroom, str(api)], env=env) for _ in range(API_RUNS)]
+        size, api_size = big.stat().st_size, api.stat().st_size
+    finally:
+        bench.discard(store)
+        big.unlink()
+        api.unlink()
+    seconds = statistics.median([r.seconds for r in big_runs])
+    api_ms = statistics.median([r.seconds for r in api_runs]) * 1e3
+    return {
+        "input_bytes": size, "runs": BIG_RUNS, "median_s": seconds,
+        "mib_s": mib_per_s(size, seconds),
+        "peak_rss_mib": max(r.rss_mib for r in big_runs),
+        "ok_speed": mib_per_s(size, seconds) >= MIN_JSON_MIB_S,
+        "api_items": API_ITEMS, "api_bytes": api_size, "api_runs": API_RUNS,
+        "api_median_ms": api_ms, "ok_api": api_ms <= MAX_API_MS,
+    }
+
+
 def machine(headroom: str) -> dict:
     """CPUs usable by this process, CPU model, kernel, load, and headroom --version."""
     model = "unknown"
@@ -420,6 +477,17 @@ def print_report(result: dict) -> None:
                   f"{big['headroom']['peak_rss_mib']:.1f}", verdict(big["ok_rss"])))
         print(row("view size, bytes / % of input",
                   str(big["view_bytes"]), f"{big['view_pct']:.4f}%"))
+    j = result.get("json")
+    if j:
+        print(f"\nJSON: array of objects, {j['input_bytes'] / MIB:.1f} MiB, FILE > /dev/null,"
+              f" median of {j['runs']}")
+        print(row("", "median s", "MiB/s", "RSS MiB"))
+        print(row("headroom FILE", f"{j['median_s']:.3f}", f"{j['mib_s']:.1f}",
+                  f"{j['peak_rss_mib']:.0f}"))
+        print(row(f"speed (need >= {MIN_JSON_MIB_S:g} MiB/s)", "", f"{j['mib_s']:.1f}",
+                  verdict(j["ok_speed"])))
+        print(row(f"{j['api_items']}-item response ({j['api_bytes']} B), median ms"
+                  f" (need <= {MAX_API_MS:g})", f"{j['api_median_ms']:.2f}", verdict(j["ok_api"])))
     for note in result["notes"]:
         print(f"\nnote: {note}")
     print(f"\nall requirements: {verdict(result['ok'])}")
@@ -470,11 +538,13 @@ def main() -> int:
                 result["big_logs"].append(bench_big_log(bench, DPKG_LOG, args.big_mb))
             else:
                 result["notes"].append(f"{DPKG_LOG.relative_to(REPO)} not found, skipped")
+            result["json"] = bench_json(bench, min(args.big_mb, 100))
     except KeyboardInterrupt:
         print("bench: interrupted, temporary files removed", file=sys.stderr)
         return 130
     result["ok"] = result["startup"]["ok"] and all(
-        b["ok_speed"] and b["ok_rss"] for b in result["big_logs"])
+        b["ok_speed"] and b["ok_rss"] for b in result["big_logs"]) and (
+        result["json"]["ok_speed"] and result["json"]["ok_api"])
     print_report(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
