@@ -47,16 +47,20 @@ pub fn count_of(n: u64, singular: &str, plural: &str) -> String {
 pub fn elided_lines(hash: &str, first: u64, last: u64, breakdown: &[(u64, &str)]) -> String {
     let n = last - first + 1;
     let mut s = format!("[… {} L{first}-{last} elided", count_of(n, "line", "lines"));
-    if !breakdown.is_empty() {
-        s.push_str(": ");
-        let parts: Vec<String> = breakdown
-            .iter()
-            .map(|(c, label)| format!("{} {label}", thousands(*c)))
-            .collect();
-        s.push_str(&parts.join(", "));
-    }
+    push_breakdown(&mut s, breakdown.iter().map(|&(c, label)| (c, label)));
     s.push_str(&format!(" · {TAG}{hash} -L {first}:{last}]"));
     s
+}
+
+/// Appends `: 4,190 INFO, 23 WARN` for (count, label) pairs, or nothing.
+fn push_breakdown<'l>(s: &mut String, breakdown: impl Iterator<Item = (u64, &'l str)>) {
+    let parts: Vec<String> = breakdown
+        .map(|(c, label)| format!("{} {label}", thousands(c)))
+        .collect();
+    if !parts.is_empty() {
+        s.push_str(": ");
+        s.push_str(&parts.join(", "));
+    }
 }
 
 /// The tail of one over-long line left out; `line` is 1-based.
@@ -78,14 +82,10 @@ pub fn elided_items(
 ) -> String {
     let n = (range.1 - range.0) as u64;
     let mut s = format!("[… {} elided", count_of(n, noun.0, noun.1));
-    if !breakdown.is_empty() {
-        s.push_str(": ");
-        let parts: Vec<String> = breakdown
-            .iter()
-            .map(|(c, label)| format!("{} {label}", thousands(*c)))
-            .collect();
-        s.push_str(&parts.join(", "));
-    }
+    push_breakdown(
+        &mut s,
+        breakdown.iter().map(|(c, label)| (*c, label.as_str())),
+    );
     s.push_str(&format!(" · {TAG}{hash}"));
     if path != "." {
         s.push_str(&format!(" --path {}", shell_quoted(path)));

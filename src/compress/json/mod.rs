@@ -266,13 +266,10 @@ impl<'r> Render<'r> {
             )
         };
         let mut first = true;
-        let mut sep = |out: &mut String| {
+        for step in plan.steps() {
             if !std::mem::take(&mut first) {
                 out.push(',');
             }
-        };
-        for step in plan.steps() {
-            sep(out);
             match step {
                 Step::Keep(i, share) => {
                     let child = || index_path(&path(), i);

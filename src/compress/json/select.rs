@@ -224,6 +224,7 @@ struct Stats {
 #[derive(Default)]
 struct Field {
     name: String,
+    role: Role,
     /// Items that have the field.
     present: usize,
     /// Item of the last sighting, so an item counts once per field.
@@ -314,6 +315,7 @@ impl Stats {
                 None => key.into_owned(),
             };
             self.fields.push(Field {
+                role: Role::of(&name),
                 name,
                 ..Field::default()
             });
@@ -330,13 +332,13 @@ impl Stats {
         }
         if raw.starts_with('"') {
             if raw.len() <= SHORT_STRING && !*error {
-                *error = error_status(&f.name, raw) || error_message(&f.name, raw);
+                *error = f.role.error_status(raw) || f.role.error_message(raw);
             }
         } else if let Ok(x) = raw.parse::<f64>() {
             if first_sighting {
                 f.numbers.push((item, x));
             }
-            if !*error && error_code(&f.name, x) {
+            if !*error && f.role.error_code(x) {
                 *error = true;
             }
         }
@@ -549,61 +551,79 @@ fn error_words() -> &'static Regex {
     })
 }
 
-/// A status-like field (`status`, `conclusion`, `state`, `result`, `outcome`) with
-/// a value that means something went wrong.
-fn error_status(field: &str, raw: &str) -> bool {
-    const STATUS: &[&str] = &[
-        "status",
-        "conclusion",
-        "state",
-        "result",
-        "outcome",
-        "level",
-        "severity",
-    ];
-    const BAD: &[&str] = &[
-        "\"failure\"",
-        "\"failed\"",
-        "\"error\"",
-        "\"errored\"",
-        "\"cancelled\"",
-        "\"canceled\"",
-        "\"timed_out\"",
-        "\"startup_failure\"",
-        "\"fatal\"",
-        "\"critical\"",
-        "\"rejected\"",
-    ];
-    let last = field
-        .rsplit('.')
-        .next()
-        .unwrap_or(field)
-        .to_ascii_lowercase();
-    STATUS.iter().any(|s| last == *s) && BAD.iter().any(|b| raw.eq_ignore_ascii_case(b))
+/// What a field's name says about its values, worked out once per field rather than
+/// for every value.
+#[derive(Debug, Default, Clone, Copy)]
+struct Role {
+    /// A status-like field (`status`, `conclusion`, `state`, `result`, `outcome`).
+    status: bool,
+    /// An HTTP-like status code field.
+    code: bool,
+    /// A message-like field (`message`, `reason`, ...).
+    message: bool,
+    /// A field under an error (`error`, `errors[].code`).
+    under_error: bool,
 }
 
-/// A message-like field saying something failed, or any value under an error
-/// field (`"error":"timeout"`, `errors[].code`).
-fn error_message(field: &str, raw: &str) -> bool {
-    const MESSAGE: &[&str] = &["message", "msg", "reason", "detail", "details"];
-    let lower = field.to_ascii_lowercase();
-    let last = lower.rsplit('.').next().unwrap_or(&lower);
-    (lower.contains("error") && raw != "\"\"")
-        || (MESSAGE.contains(&last) && error_words().is_match(raw) && raw.len() <= 120)
-}
+impl Role {
+    fn of(field: &str) -> Role {
+        const STATUS: &[&str] = &[
+            "status",
+            "conclusion",
+            "state",
+            "result",
+            "outcome",
+            "level",
+            "severity",
+        ];
+        const CODE: &[&str] = &[
+            "status",
+            "status_code",
+            "statuscode",
+            "http_status",
+            "httpstatus",
+            "code",
+        ];
+        const MESSAGE: &[&str] = &["message", "msg", "reason", "detail", "details"];
+        let lower = field.to_ascii_lowercase();
+        let last = lower.rsplit('.').next().unwrap_or(&lower);
+        Role {
+            status: STATUS.contains(&last),
+            code: CODE.contains(&last),
+            message: MESSAGE.contains(&last),
+            under_error: lower.contains("error"),
+        }
+    }
 
-/// An HTTP-like status code field holding a client or server error.
-fn error_code(field: &str, x: f64) -> bool {
-    let last = field
-        .rsplit('.')
-        .next()
-        .unwrap_or(field)
-        .to_ascii_lowercase();
-    matches!(
-        last.as_str(),
-        "status" | "status_code" | "statuscode" | "http_status" | "httpstatus" | "code"
-    ) && (400.0..600.0).contains(&x)
-        && x.fract() == 0.0
+    /// A status-like field with a value that means something went wrong.
+    fn error_status(self, raw: &str) -> bool {
+        const BAD: &[&str] = &[
+            "\"failure\"",
+            "\"failed\"",
+            "\"error\"",
+            "\"errored\"",
+            "\"cancelled\"",
+            "\"canceled\"",
+            "\"timed_out\"",
+            "\"startup_failure\"",
+            "\"fatal\"",
+            "\"critical\"",
+            "\"rejected\"",
+        ];
+        self.status && BAD.iter().any(|b| raw.eq_ignore_ascii_case(b))
+    }
+
+    /// A message-like field saying something failed, or any value under an error
+    /// field (`"error":"timeout"`, `errors[].code`).
+    fn error_message(self, raw: &str) -> bool {
+        (self.under_error && raw != "\"\"")
+            || (self.message && raw.len() <= 120 && error_words().is_match(raw))
+    }
+
+    /// An HTTP-like status code field holding a client or server error.
+    fn error_code(self, x: f64) -> bool {
+        self.code && (400.0..600.0).contains(&x) && x.fract() == 0.0
+    }
 }
 
 #[cfg(test)]
