@@ -94,6 +94,15 @@ pub fn elided_items(
     s
 }
 
+/// The tail of a JSON value's text at `path` left out (a `--query` answer capped).
+pub fn cut_value(hash: &str, path: &str, omitted_bytes: u64) -> String {
+    format!(
+        "[… {} cut · {TAG}{hash} --path {}]",
+        count_of(omitted_bytes, "byte", "bytes"),
+        shell_quoted(path)
+    )
+}
+
 /// Table columns left out of every row; `example` is the path of the first one's
 /// cells (`.items[].html_url`).
 pub fn elided_columns(hash: &str, names: &[String], example: &str) -> String {

@@ -20,9 +20,7 @@ use std::ops::Range;
 
 use super::{by_score, no_match, relevance, Failure, Found, Open};
 use super::{QUERY_MAX_LINES, QUERY_TOKEN_CAP};
-use crate::json::path::{
-    describe, index_path, key_path, shell_quoted, slice_range, slice_text, Path,
-};
+use crate::json::path::{describe, index_path, key_path, slice_range, slice_text, Path};
 use crate::json::{self, Kind, Member, Node};
 use crate::lines::cut_at_char;
 use crate::marker::{count_of, thousands, TAG};
@@ -536,11 +534,7 @@ const CUT_NOTE_COST: u64 = 40;
 fn cut_note(hash: &str, item: &Item, omitted: usize) -> String {
     match item.line {
         Some(n) => crate::marker::cut_line(hash, n, omitted as u64),
-        None => format!(
-            "[… {} cut · {TAG}{hash} --path {}]",
-            count_of(omitted as u64, "byte", "bytes"),
-            shell_quoted(&item.label)
-        ),
+        None => crate::marker::cut_value(hash, &item.label, omitted as u64),
     }
 }
 
