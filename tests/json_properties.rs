@@ -120,7 +120,8 @@ fn check(root: &Node, orig: &Node, view: &Node, at: &str) {
         .filter(|s| s.starts_with("[… ") && s.contains("headroom-cat "));
     if let (Some(m), true) = (&as_marker, orig.is_container()) {
         // Replaced whole.
-        let p = marker_path(m).expect("a whole-value marker names its path");
+        let p =
+            marker_path(m).unwrap_or_else(|| panic!("a whole-value marker names its path: {m}"));
         assert_eq!(p, at, "{m}");
         assert!(std::ptr::eq(resolve(root, &p), orig) || resolve(root, &p) == orig);
         let n = match &orig.kind {
@@ -146,8 +147,9 @@ fn check(root: &Node, orig: &Node, view: &Node, at: &str) {
                     .as_scalar()
                     .map(|raw| json::unquote(raw).into_owned())
                     .filter(|s| {
+                        // `1 item elided` or `N items elided`.
                         s.starts_with("[… ")
-                            && s.contains(" items elided")
+                            && (s.contains(" item elided") || s.contains(" items elided"))
                             && s.contains("--items ")
                     });
                 match marker {
