@@ -3,6 +3,7 @@
 //! Lines can be arbitrarily long (a minified bundle, a 100 MB JSON line); only the
 //! first [`MAX_LINE`] bytes of each are held, together with the line's full length.
 
+use std::borrow::Cow;
 use std::io::{self, Read};
 
 /// Bytes of a line that are kept for analysis and display.
@@ -94,6 +95,55 @@ pub fn for_each_line(input: &mut dyn Read, f: &mut impl FnMut(u64, &[u8], u64)) 
     Ok(splitter.lines())
 }
 
+/// A line as a reader sees it on a terminal: ANSI escape sequences (colours, cursor
+/// moves, OSC hyperlinks) removed, and of a line redrawn with `\r` (a progress bar)
+/// only its last non-empty state. Borrows when there is nothing to clean, which is
+/// almost always.
+pub fn clean(line: &[u8]) -> Cow<'_, [u8]> {
+    if memchr::memchr2(0x1b, b'\r', line).is_none() {
+        return Cow::Borrowed(line);
+    }
+    let last_state = line
+        .split(|&b| b == b'\r')
+        .rev()
+        .find(|part| !part.is_empty())
+        .unwrap_or_default();
+    let mut out = Vec::with_capacity(last_state.len());
+    let mut rest = last_state;
+    while let Some(esc) = memchr::memchr(0x1b, rest) {
+        out.extend_from_slice(&rest[..esc]);
+        rest = skip_escape(&rest[esc..]);
+    }
+    out.extend_from_slice(rest);
+    Cow::Owned(out)
+}
+
+/// The bytes after the escape sequence `seq` starts with (`seq[0]` is ESC).
+fn skip_escape(seq: &[u8]) -> &[u8] {
+    match seq.get(1) {
+        // CSI: parameters and intermediates, then one final byte in @..~.
+        Some(b'[') => {
+            let end = seq[2..]
+                .iter()
+                .position(|b| (0x40..=0x7e).contains(b))
+                .map_or(seq.len(), |p| p + 3);
+            &seq[end..]
+        }
+        // OSC: up to BEL or ST (ESC \).
+        Some(b']') => {
+            let body = &seq[2..];
+            match body.iter().position(|&b| b == 0x07 || b == 0x1b) {
+                Some(p) if body[p] == 0x07 => &body[p + 1..],
+                Some(p) => &body[(p + 2).min(body.len())..],
+                None => &[],
+            }
+        }
+        // A two-byte escape (ESC 7, ESC =, ...) or a lone ESC at the end.
+        Some(_) => &seq[2..],
+        None => &[],
+    }
+}
+
 /// Cuts `line` to at most `max` bytes without splitting a UTF-8 character.
 pub fn cut_at_char(line: &[u8], max: usize) -> &[u8] {
     if line.len() <= max {
@@ -155,6 +205,21 @@ mod tests {
         let got = split(&[euros.as_bytes(), b"\n"]);
         assert!(std::str::from_utf8(&got[0].1).is_ok());
         assert_eq!(got[0].1.len(), MAX_LINE - MAX_LINE % 3);
+    }
+
+    #[test]
+    fn cleaning_removes_colours_and_progress_redraws() {
+        assert_eq!(&*clean(b"plain"), b"plain");
+        assert_eq!(
+            &*clean(b"\x1b[1m\x1b[31mFAIL\x1b[39m\x1b[22m src/a.test.ts"),
+            b"FAIL src/a.test.ts"
+        );
+        assert_eq!(&*clean(b" 10%\r 50%\r100% done\r"), b"100% done");
+        assert_eq!(
+            &*clean(b"\x1b]8;;https://x.dev\x07link\x1b]8;;\x07"),
+            b"link"
+        );
+        assert_eq!(&*clean(b"cut \x1b["), b"cut ");
     }
 
     #[test]

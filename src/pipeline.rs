@@ -19,7 +19,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::compress::{self, Compressor, Context, Selection};
 use crate::detect::{self, ContentType, Detection};
-use crate::lines::{for_each_line, Splitter};
+use crate::lines::{self, for_each_line, Splitter};
 use crate::marker;
 use crate::relevance::Query;
 use crate::store::{EntryMeta, Hash, Spool, Store};
@@ -424,9 +424,11 @@ fn write_spool(
 
 /// Shows one line to the compressor with its token estimate; returns the estimate
 /// for the whole line (the part past the analysed prefix at about 4 bytes a token).
+/// The compressor sees the line as a terminal shows it (see [`lines::clean`]).
 fn observe(compressor: &mut dyn Compressor, index: u64, line: &[u8], len: u64) -> u64 {
-    let tokens = tokens::estimate(line);
-    compressor.observe(index, line, tokens as u32);
+    let cleaned = lines::clean(line);
+    let tokens = tokens::estimate(&cleaned);
+    compressor.observe(index, &cleaned, tokens as u32);
     tokens + (len - line.len() as u64) / 4 + 1
 }
 
@@ -539,7 +541,9 @@ struct Gap {
 }
 
 impl Gap {
-    fn add(&mut self, index: u64, line: &[u8], full_len: u64, label: Option<&'static str>) {
+    /// Adds an elided line (as cleaned for display) of which `left_out` bytes were
+    /// past the analysed prefix.
+    fn add(&mut self, index: u64, line: &[u8], left_out: u64, label: Option<&'static str>) {
         if self.count == 0 {
             self.first = index;
             self.tiny_ok = true;
@@ -553,7 +557,7 @@ impl Gap {
             None => self.unlabelled += 1,
         }
         if self.tiny_ok {
-            if self.tiny.len() + line.len() < TINY_GAP_BYTES && full_len == line.len() as u64 {
+            if self.tiny.len() + line.len() < TINY_GAP_BYTES && left_out == 0 {
                 self.tiny.extend_from_slice(line);
                 self.tiny.push(b'\n');
             } else {
@@ -589,7 +593,7 @@ impl Gap {
 fn render(
     original: &mut dyn Read,
     selection: &Selection,
-    compressor: &dyn Compressor,
+    compressor: &mut dyn Compressor,
     hash: &str,
 ) -> io::Result<Vec<u8>> {
     let mut out = Vec::new();
@@ -599,24 +603,26 @@ fn render(
     }
     let mut keep = selection.keep.iter().peekable();
     let mut gap = Gap::default();
-    let mut on_line = |index: u64, line: &[u8], full_len: u64| {
+    let mut on_line = |index: u64, raw: &[u8], full_len: u64| {
+        let left_out = full_len - raw.len() as u64;
+        let line = lines::clean(raw);
         while keep.next_if(|k| k.index < index).is_some() {}
         match keep.next_if(|k| k.index == index) {
             Some(kept) => {
                 gap.flush(&mut out, hash);
-                out.extend_from_slice(line);
+                compressor.show(index, &line, &mut out);
                 if let Some(note) = &kept.note {
                     out.extend_from_slice(b"  ");
                     out.extend_from_slice(note.as_bytes());
                 }
-                if full_len > line.len() as u64 {
+                if left_out > 0 {
                     out.push(b' ');
-                    let cut = marker::cut_line(hash, index + 1, full_len - line.len() as u64);
+                    let cut = marker::cut_line(hash, index + 1, left_out);
                     out.extend_from_slice(cut.as_bytes());
                 }
                 out.push(b'\n');
             }
-            None => gap.add(index, line, full_len, compressor.label(line)),
+            None => gap.add(index, &line, left_out, compressor.label(&line)),
         }
     };
     for_each_line(original, &mut on_line)?;

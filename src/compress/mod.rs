@@ -7,8 +7,15 @@
 //! breakdown such as `4,190 INFO, 23 WARN`. Two passes over a spooled input keep
 //! memory bounded by what is kept, not by the input's size.
 
+pub mod build;
+pub mod diff;
+pub mod git;
 pub mod json;
+pub mod lint;
+pub mod listing;
 pub mod log;
+pub mod search;
+pub mod test;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -48,12 +55,44 @@ pub trait Compressor {
     /// Pass two: a short category for an elided line, counted in its marker
     /// (`None`: no category).
     fn label(&self, line: &[u8]) -> Option<&'static str>;
+    /// Pass two: writes a kept line (without its line ending) as the view shows it.
+    /// The default shows it as it is; a compressor that re-encodes losslessly (a grep
+    /// match under its file's heading, a hunk header recounted for trimmed context)
+    /// writes something else. Called in input order, once per kept line.
+    fn show(&mut self, index: u64, line: &[u8], out: &mut Vec<u8>) {
+        let _ = index;
+        out.extend_from_slice(line);
+    }
 }
+
+/// A line-oriented family's structural signature: given the first lines of an input
+/// (ANSI escapes and `\r` progress removed, blank lines skipped), the evidence that
+/// the input is of this family, or `None`.
+pub type Signature = fn(&[&[u8]]) -> Option<String>;
+
+/// The families sniffing tries, in order: more specific formats first (test output
+/// contains build lines; `git show` contains a diff).
+pub const SIGNATURES: &[(ContentType, Signature)] = &[
+    (ContentType::Test, test::sniff),
+    (ContentType::Diff, diff::sniff),
+    (ContentType::Lint, lint::sniff),
+    (ContentType::Build, build::sniff),
+    (ContentType::Git, git::sniff),
+    (ContentType::Search, search::sniff),
+    (ContentType::Listing, listing::sniff),
+];
 
 /// The compressor for a content type, given the input's first block.
 pub fn for_type(kind: ContentType, query: &Query, head: &[u8]) -> Box<dyn Compressor> {
     match kind {
-        ContentType::Log => Box::new(log::LogCompressor::new(query, head)),
+        ContentType::Log
+        | ContentType::Test
+        | ContentType::Build
+        | ContentType::Lint
+        | ContentType::Diff
+        | ContentType::Git
+        | ContentType::Search
+        | ContentType::Listing => Box::new(log::LogCompressor::new(query, head)),
         // JSON is rendered whole by `json::compress`; this is its fallback.
         ContentType::Json | ContentType::Text | ContentType::Binary => {
             Box::new(text::TextCompressor::new(query))

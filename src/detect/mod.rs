@@ -18,6 +18,20 @@ pub enum ContentType {
     Json,
     /// Application and system logs.
     Log,
+    /// Test runners' output (cargo test, pytest, go test, jest, vitest, ...).
+    Test,
+    /// Compilers, build tools and package installers.
+    Build,
+    /// Linters and type checkers.
+    Lint,
+    /// Unified and git diffs, `git show`, `git log -p`.
+    Diff,
+    /// `git log` without patches, `git status`, `git blame`.
+    Git,
+    /// grep, rg (also `--json`), git grep, ag.
+    Search,
+    /// ls, find, tree, du.
+    Listing,
     /// Prose and anything unrecognised.
     Text,
     /// Bytes that are not text.
@@ -29,6 +43,13 @@ impl ContentType {
         match self {
             ContentType::Json => "json",
             ContentType::Log => "log",
+            ContentType::Test => "test",
+            ContentType::Build => "build",
+            ContentType::Lint => "lint",
+            ContentType::Diff => "diff",
+            ContentType::Git => "git",
+            ContentType::Search => "search",
+            ContentType::Listing => "listing",
             ContentType::Text => "text",
             ContentType::Binary => "binary",
         }

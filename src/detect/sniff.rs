@@ -2,6 +2,8 @@
 
 use super::{ContentType, Detection};
 use crate::compress::log::{is_continuation, level_of, starts_with_time};
+use crate::compress::SIGNATURES;
+use crate::lines::clean;
 
 /// Lines of the first block examined.
 const SAMPLE_LINES: usize = 200;
@@ -87,18 +89,29 @@ fn opens_json(text: &[u8]) -> bool {
     }
 }
 
-/// Logs are line records that mostly start with a timestamp or carry a level;
-/// anything else is text.
+/// A family whose signature the first lines show (test output, a diff, grep
+/// results, ...); else logs, line records that mostly start with a timestamp or carry
+/// a level; anything else is text.
 pub fn sniff_lines(head: &[u8]) -> Detection {
+    let cleaned: Vec<_> = head
+        .split(|&b| b == b'\n')
+        .map(clean)
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .take(SAMPLE_LINES)
+        .collect();
+    let sample: Vec<&[u8]> = cleaned.iter().map(|l| &l[..]).collect();
+    for (kind, signature) in SIGNATURES {
+        if let Some(evidence) = signature(&sample) {
+            return Detection {
+                kind: *kind,
+                evidence,
+            };
+        }
+    }
     let mut lines = 0usize;
     let mut stamped = 0usize;
     let mut levelled = 0usize;
-    for line in head
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
-        .filter(|l| !is_continuation(l))
-        .take(SAMPLE_LINES)
-    {
+    for line in sample.iter().filter(|l| !is_continuation(l)) {
         lines += 1;
         stamped += usize::from(starts_with_time(line));
         levelled += usize::from(level_of(line).is_some());
