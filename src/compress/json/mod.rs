@@ -413,9 +413,8 @@ impl<'r> Render<'r> {
             out.push('\n');
             self.elided = true;
         }
-        let cell_costs = |row: &[Member]| -> Vec<usize> {
-            table
-                .columns
+        let cell_costs = |columns: &[table::Column], row: &[Member]| -> Vec<usize> {
+            columns
                 .iter()
                 .map(|c| table::lookup(row, c).map_or(0, |v| v.len) + 1)
                 .collect()
@@ -424,8 +423,10 @@ impl<'r> Render<'r> {
             None => Plan::all(rows.len()),
             Some(picks) => {
                 let cost = |i: usize| {
-                    let (mut whole, mut compact) = (table.columns.len(), table.columns.len());
-                    for column in &table.columns {
+                    let (tag, columns) = table.layout_of(rows[i]);
+                    let tag = tag.map_or(0, |t| t.len() + 1);
+                    let (mut whole, mut compact) = (columns.len() + tag, columns.len() + tag);
+                    for column in columns {
                         if let Some(v) = table::lookup(rows[i], column) {
                             whole += v.len;
                             compact += compact_len(v, 1);
@@ -444,12 +445,19 @@ impl<'r> Render<'r> {
             match step {
                 Step::Keep(i, share) => {
                     let row = rows[i];
+                    let (tag, columns) = table.layout_of(row);
                     let shares = if share == usize::MAX {
-                        vec![usize::MAX; table.columns.len()]
+                        vec![usize::MAX; columns.len()]
                     } else {
-                        shares(cell_costs(row).into_iter(), share, 0)
+                        shares(cell_costs(columns, row).into_iter(), share, 0)
                     };
-                    for (c, (column, share)) in table.columns.iter().zip(shares).enumerate() {
+                    if let Some(tag) = tag {
+                        out.push_str(tag);
+                        if !columns.is_empty() {
+                            out.push(',');
+                        }
+                    }
+                    for (c, (column, share)) in columns.iter().zip(shares).enumerate() {
                         if c > 0 {
                             out.push(',');
                         }
@@ -466,7 +474,8 @@ impl<'r> Render<'r> {
                 }
                 Step::Gap(a, b) => {
                     let breakdown = labels
-                        .map(|c| breakdown(&rows[a..b], &table.columns[c]))
+                        .as_ref()
+                        .map(|c| breakdown(&rows[a..b], c))
                         .unwrap_or_default();
                     out.push_str(&marker::elided_items(
                         self.hash,
@@ -748,7 +757,7 @@ fn drop_columns<'a>(
     drop.sort_unstable();
     let mut dropped = Vec::new();
     for c in drop.into_iter().rev() {
-        dropped.push(table.columns.remove(c));
+        dropped.push(table.remove_column(c));
     }
     dropped.reverse();
     dropped
@@ -759,6 +768,7 @@ fn drop_columns<'a>(
 const STATUS_NAMES: &[&str] = &[
     "conclusion",
     "status",
+    "phase",
     "state",
     "level",
     "severity",
@@ -770,8 +780,12 @@ const STATUS_NAMES: &[&str] = &[
     "code",
 ];
 
-/// A status-like column (few distinct scalar values) to break elided rows down by.
-fn label_column(table: &Table, rows: &[&[Member]]) -> Option<usize> {
+/// A column to break elided rows down by: the kind of rows of different kinds, else
+/// a status-like column (few distinct scalar values).
+fn label_column<'a>(table: &Table<'a>, rows: &[&[Member]]) -> Option<table::Column<'a>> {
+    if let Some(column) = table.kind_column() {
+        return Some(column);
+    }
     let mut best: Option<(usize, usize)> = None;
     for (c, column) in table.columns.iter().enumerate() {
         let name = unquote(column.last()?).to_ascii_lowercase();
@@ -795,7 +809,7 @@ fn label_column(table: &Table, rows: &[&[Member]]) -> Option<usize> {
             best = Some((rank, c));
         }
     }
-    best.map(|(_, c)| c)
+    best.map(|(_, c)| table.columns[c].clone())
 }
 
 /// Counts of a column's values over `rows`, most common first.
@@ -855,6 +869,87 @@ mod tests {
              1,\"success\",\"a\"\n\
              2,\"failure\",\"b\"\n\
              3,\"success\",\"a\"\n"
+        );
+    }
+
+    /// Kubernetes-like objects of three kinds, in an interleaved order.
+    fn mixed_kinds(copies: usize) -> String {
+        let pod = |n: usize, phase: &str| {
+            format!(
+                r#"{{"kind":"Pod","metadata":{{"name":"web-{n}"}},"spec":{{"nodeName":"node-{n}","restartPolicy":"Always"}},"status":{{"phase":"{phase}","podIP":"10.1.0.{n}"}}}}"#
+            )
+        };
+        let service = |n: usize| {
+            format!(
+                r#"{{"kind":"Service","metadata":{{"name":"svc-{n}"}},"spec":{{"clusterIP":"10.0.0.{n}","type":"ClusterIP","ports":[80,443]}}}}"#
+            )
+        };
+        let deployment = |n: usize| {
+            format!(
+                r#"{{"kind":"Deployment","metadata":{{"name":"dep-{n}"}},"spec":{{"replicas":{n},"strategy":{{"type":"RollingUpdate"}}}},"status":{{"readyReplicas":{n}}}}}"#
+            )
+        };
+        let items: Vec<String> = (0..copies)
+            .flat_map(|n| {
+                let phase = if n == copies / 2 { "Failed" } else { "Running" };
+                [pod(n, phase), service(n), deployment(n)]
+            })
+            .collect();
+        format!(r#"{{"kind":"List","items":[{}]}}"#, items.join(","))
+    }
+
+    #[test]
+    fn rows_of_different_kinds_get_a_header_per_kind_in_the_original_order() {
+        let v = view(&mixed_kinds(3));
+        let expected = [
+            r#"{"kind":"List","items":@.items}"#,
+            r#"@.items: 9 rows of 3 kinds by "kind""#,
+            r#""kind":"Pod" (3 rows): "metadata.name","spec.nodeName","status.phase","status.podIP"; in every row "spec.restartPolicy":"Always""#,
+            r#""kind":"Service" (3 rows): "metadata.name","spec.clusterIP","spec.ports"; in every row "spec.type":"ClusterIP""#,
+            r#""kind":"Deployment" (3 rows): "metadata.name","spec.replicas","status.readyReplicas"; in every row "spec.strategy.type":"RollingUpdate""#,
+            r#""Pod","web-0","node-0","Running","10.1.0.0""#,
+            r#""Service","svc-0","10.0.0.0",[80,443]"#,
+            r#""Deployment","dep-0",0,0"#,
+            r#""Pod","web-1","node-1","Failed","10.1.0.1""#,
+        ];
+        let lines: Vec<&str> = v.lines().collect();
+        assert_eq!(lines[..expected.len()], expected, "{v}");
+        assert_eq!(lines.len(), 2 + 3 + 9, "{v}");
+    }
+
+    #[test]
+    fn kinds_are_not_split_when_one_header_is_as_small() {
+        // Every row has the same columns: the kind is just a column.
+        let rows: Vec<String> = (0..9)
+            .map(|i| {
+                format!(
+                    r#"{{"type":"{}","id":{i},"ok":true}}"#,
+                    ["a", "b", "c"][i % 3]
+                )
+            })
+            .collect();
+        let v = view(&format!("[{}]", rows.join(",")));
+        assert!(
+            v.starts_with("@.: 9 rows; in every row \"ok\":true\n\"type\",\"id\"\n"),
+            "{v}"
+        );
+    }
+
+    #[test]
+    fn elided_rows_of_kinds_are_broken_down_by_kind() {
+        let json = mixed_kinds(200);
+        let v = lossy(&json, 400, "").body;
+        assert!(
+            v.contains(r#""Pod","web-100","node-100","Failed","10.1.0.100""#),
+            "{v}"
+        );
+        let marker = v
+            .lines()
+            .find(|l| l.starts_with("[… ") && l.contains("rows elided"))
+            .expect("a marker");
+        assert!(
+            marker.contains(r#""Pod", "#) && marker.contains(r#""Service""#),
+            "{marker}"
         );
     }
 

@@ -18,7 +18,7 @@
 //! A signal that fires for many items says nothing about any one of them, so errors
 //! and rare values only count while they are a minority.
 
-use crate::hash::FastMap;
+use crate::hash::{FastMap, FastSet};
 use std::sync::OnceLock;
 
 use memchr::memmem;
@@ -111,9 +111,13 @@ pub fn rank(items: &[Item], query: &Query) -> Vec<Pick> {
     }
     let must_count = (n / RARE_MUST_PER).max(1);
     let mut must_rare = 0;
+    let mut rare_seen = FastSet::default();
     for (count, i) in stats.rare_items(query) {
         let must = count <= must_count && must_rare < MAX_RARE_MUST;
-        must_rare += usize::from(must);
+        // An item rare in several fields counts once.
+        if must && rare_seen.insert(i) {
+            must_rare += 1;
+        }
         picks.push(i, must);
     }
     for i in stats.outliers().into_iter().chain(stats.change_points()) {
@@ -370,15 +374,18 @@ impl Stats {
     /// those of top-level fields with fewer distinct values (the more telling) first.
     fn rare_items(&self, query: &Query) -> Vec<(usize, usize)> {
         let n = self.n;
-        let limit = ((RARE_SHARE * n as f64) as usize).max(1);
         let mut out = Vec::new();
         for f in &self.fields {
             let distinct = f.values.len();
-            if f.varied || distinct < 2 || f.present * 2 < n || distinct * 2 > f.present {
+            // A field of one kind of item only (`status.phase` of pods among services)
+            // counts among the items that have it.
+            if f.varied || distinct < 2 || f.present * 10 < n || distinct * 2 > f.present {
                 continue;
             }
+            let limit = ((RARE_SHARE * f.present as f64) as usize).max(1);
             let unnamed = !names_field(query, &f.name);
-            let nested = f.name.contains("[]");
+            // Fields of most items tell more than those of one kind of item.
+            let nested = (f.name.contains("[]"), f.present * 2 < n);
             let most = f.values.values().map(|v| v.0).max().unwrap_or(0);
             for (count, examples) in f.values.values() {
                 if *count <= limit && *count < most {
@@ -569,6 +576,7 @@ impl Role {
     fn of(field: &str) -> Role {
         const STATUS: &[&str] = &[
             "status",
+            "phase",
             "conclusion",
             "state",
             "result",
