@@ -55,6 +55,12 @@ const PER_FIELD: usize = 4;
 const SHORT_STRING: usize = 200;
 /// Weight of one exact query anchor against BM25 scores.
 const ANCHOR_WEIGHT: f64 = 10.0;
+/// Items with a query hit remembered for scoring, at most.
+const MAX_QUERY_CANDIDATES: usize = 50_000;
+/// Fields tracked, at most (items with ever new keys would grow without bound).
+const MAX_FIELDS: usize = 4096;
+/// Numbers remembered per field for outliers and change points, at most.
+const MAX_NUMBERS: usize = 1 << 20;
 
 /// One item to keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,61 +78,109 @@ pub struct Item<'n, 'a> {
 
 /// The items worth keeping, best first, each index once.
 pub fn rank(items: &[Item], query: &Query) -> Vec<Pick> {
-    let n = items.len();
-    let mut picks = Picks::new(n);
-    if n == 0 {
-        return Vec::new();
+    let mut ranker = Ranker::new(query);
+    for item in items {
+        ranker.add(item);
     }
-    picks.push(0, true);
-    picks.push(n - 1, true);
+    ranker.finish()
+}
 
-    let scores = query_scores(items, query);
-    let mut matched: Vec<(usize, f64)> = scores
-        .iter()
-        .copied()
-        .enumerate()
-        .filter(|&(_, s)| s > 0.0)
-        .collect();
-    matched.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    // A match is must-keep when it stands out: near the best score and well above
-    // the typical item's (a query whose words are in every item picks none).
-    let best = matched.first().map_or(0.0, |m| m.1);
-    let typical = {
-        let mut sorted = scores.clone();
-        sorted.sort_by(f64::total_cmp);
-        sorted[sorted.len() / 2]
-    };
-    for &(i, s) in matched.iter().take(MAX_QUERY) {
-        picks.push(i, s >= best / 2.0 && s >= 2.0 * typical);
-    }
+/// Ranks items seen one at a time (the items of a JSON Lines stream), holding only
+/// their statistics: memory is bounded by the caps below, not by the item count.
+pub struct Ranker<'q> {
+    query: &'q Query,
+    stats: Stats,
+    ids: FieldIds,
+    scores: QueryScores,
+}
 
-    let stats = Stats::collect(items);
-    let errors = &stats.errors;
-    let selective = errors.len() as f64 <= (ERROR_SHARE * n as f64).max(1.0);
-    for &i in errors.iter().take(MAX_ERRORS) {
-        picks.push(i, selective);
-    }
-    for i in stats.named_extremes(query) {
-        picks.push(i, true);
-    }
-    let must_count = (n / RARE_MUST_PER).max(1);
-    let mut must_rare = 0;
-    let mut rare_seen = FastSet::default();
-    for (count, i) in stats.rare_items(query) {
-        let must = count <= must_count && must_rare < MAX_RARE_MUST;
-        // An item rare in several fields counts once.
-        if must && rare_seen.insert(i) {
-            must_rare += 1;
+impl<'q> Ranker<'q> {
+    pub fn new(query: &'q Query) -> Ranker<'q> {
+        Ranker {
+            query,
+            stats: Stats::default(),
+            ids: FieldIds::default(),
+            scores: QueryScores::new(query),
         }
-        picks.push(i, must);
     }
-    for i in stats.outliers().into_iter().chain(stats.change_points()) {
-        picks.push(i, false);
+
+    /// Sees the next item.
+    pub fn add(&mut self, item: &Item) {
+        let i = self.stats.n;
+        self.stats.n += 1;
+        let mut error = false;
+        self.stats
+            .walk(item.node, u32::MAX, i, 0, &mut self.ids, &mut error);
+        if error {
+            self.stats.error_count += 1;
+            if self.stats.errors.len() < MAX_ERRORS {
+                self.stats.errors.push(i);
+            }
+        }
+        self.scores.add(i, item, self.query);
     }
-    for &(i, _) in matched.iter().skip(MAX_QUERY) {
-        picks.push(i, false);
+
+    /// Items seen so far.
+    pub fn len(&self) -> usize {
+        self.stats.n
     }
-    picks.list
+
+    /// True when no item was seen.
+    pub fn is_empty(&self) -> bool {
+        self.stats.n == 0
+    }
+
+    /// The picks, best first, each index once.
+    pub fn finish(self) -> Vec<Pick> {
+        let Ranker {
+            query,
+            stats,
+            scores,
+            ..
+        } = self;
+        let n = stats.n;
+        let mut picks = Picks::new(n);
+        if n == 0 {
+            return Vec::new();
+        }
+        picks.push(0, true);
+        picks.push(n - 1, true);
+
+        let (mut matched, typical) = scores.finish(n);
+        matched.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // A match is must-keep when it stands out: near the best score and well
+        // above the typical item's (a query whose words are in every item picks none).
+        let best = matched.first().map_or(0.0, |m| m.1);
+        for &(i, s) in matched.iter().take(MAX_QUERY) {
+            picks.push(i, s >= best / 2.0 && s >= 2.0 * typical);
+        }
+
+        let selective = stats.error_count as f64 <= (ERROR_SHARE * n as f64).max(1.0);
+        for &i in &stats.errors {
+            picks.push(i, selective);
+        }
+        for i in stats.named_extremes(query) {
+            picks.push(i, true);
+        }
+        let must_count = (n / RARE_MUST_PER).max(1);
+        let mut must_rare = 0;
+        let mut rare_seen = FastSet::default();
+        for (count, i) in stats.rare_items(query) {
+            let must = count <= must_count && must_rare < MAX_RARE_MUST;
+            // An item rare in several fields counts once.
+            if must && rare_seen.insert(i) {
+                must_rare += 1;
+            }
+            picks.push(i, must);
+        }
+        for i in stats.outliers().into_iter().chain(stats.change_points()) {
+            picks.push(i, false);
+        }
+        for &(i, _) in matched.iter().skip(MAX_QUERY) {
+            picks.push(i, false);
+        }
+        picks.list
+    }
 }
 
 /// Picks in order, each index once; a later must-keep upgrades an earlier pick.
@@ -154,73 +208,122 @@ impl Picks {
     }
 }
 
-/// BM25 plus exact anchors, per item; all zero without a query. Each anchor weighs
+/// BM25 plus exact anchors, per item; nothing without a query. Each anchor weighs
 /// by its own rarity among the items, so `"id"` (in every item) counts for nothing
-/// next to `17`.
-fn query_scores(items: &[Item], query: &Query) -> Vec<f64> {
-    if query.is_empty() {
-        return vec![0.0; items.len()];
-    }
-    let mut bm25 = Bm25::new(query);
-    let mut docs = Vec::with_capacity(items.len());
-    let mut tf = Vec::new();
-    let mut text = String::new();
-    let finders: Vec<memmem::Finder> = query
-        .anchors()
-        .iter()
-        .map(|a| memmem::Finder::new(a.as_bytes()))
-        .collect();
-    let mut df = vec![0usize; finders.len()];
-    for item in items {
-        text.clear();
-        if let Some(key) = item.key {
-            text.push_str(key);
-            text.push(':');
-        }
-        item.node.write_minified(&mut text);
-        let len = query.term_freqs(text.as_bytes(), &mut tf);
-        bm25.add(&tf, len);
-        let hits: Vec<bool> = finders
-            .iter()
-            .map(|f| f.find(text.as_bytes()).is_some())
-            .collect();
-        for (d, &h) in df.iter_mut().zip(&hits) {
-            *d += usize::from(h);
-        }
-        docs.push((tf.clone(), len, hits));
-    }
-    let n = items.len() as f64;
-    let idf: Vec<f64> = df
-        .iter()
-        .map(|&d| ((n - d as f64 + 0.5) / (d as f64 + 0.5) + 1.0).ln())
-        .collect();
-    docs.iter()
-        .map(|(tf, len, hits)| {
-            let anchors: f64 = hits
-                .iter()
-                .zip(&idf)
-                .filter(|(h, _)| **h)
-                .map(|(_, w)| w)
-                .sum();
-            bm25.score(tf, *len) + anchors * ANCHOR_WEIGHT
-        })
-        .collect()
+/// next to `17`. Only items with a hit are remembered (at most
+/// [`MAX_QUERY_CANDIDATES`]); the others score zero.
+struct QueryScores {
+    active: bool,
+    bm25: Bm25,
+    finders: Vec<memmem::Finder<'static>>,
+    /// Items holding each anchor.
+    df: Vec<usize>,
+    /// (item, term frequencies, length, anchor hits) of items with a hit.
+    docs: Vec<(usize, Vec<u32>, u32, Vec<bool>)>,
+    /// Items with a hit, remembered or not.
+    hits: usize,
+    tf: Vec<u32>,
+    text: String,
 }
 
-/// Field ids by (parent field, raw key), with each parent's last-seen key order as a
-/// fast path.
+impl QueryScores {
+    fn new(query: &Query) -> QueryScores {
+        QueryScores {
+            active: !query.is_empty(),
+            bm25: Bm25::new(query),
+            finders: query
+                .anchors()
+                .iter()
+                .map(|a| memmem::Finder::new(a.as_bytes()).into_owned())
+                .collect(),
+            df: vec![0; query.anchors().len()],
+            docs: Vec::new(),
+            hits: 0,
+            tf: Vec::new(),
+            text: String::new(),
+        }
+    }
+
+    fn add(&mut self, index: usize, item: &Item, query: &Query) {
+        if !self.active {
+            return;
+        }
+        self.text.clear();
+        if let Some(key) = item.key {
+            self.text.push_str(key);
+            self.text.push(':');
+        }
+        item.node.write_minified(&mut self.text);
+        let len = query.term_freqs(self.text.as_bytes(), &mut self.tf);
+        self.bm25.add(&self.tf, len);
+        let hits: Vec<bool> = self
+            .finders
+            .iter()
+            .map(|f| f.find(self.text.as_bytes()).is_some())
+            .collect();
+        for (d, &h) in self.df.iter_mut().zip(&hits) {
+            *d += usize::from(h);
+        }
+        if self.tf.iter().any(|&t| t > 0) || hits.contains(&true) {
+            self.hits += 1;
+            if self.docs.len() < MAX_QUERY_CANDIDATES {
+                self.docs.push((index, self.tf.clone(), len, hits));
+            }
+        }
+    }
+
+    /// The items with a positive score, and the median item's score.
+    fn finish(self, n: usize) -> (Vec<(usize, f64)>, f64) {
+        let total = n as f64;
+        let idf: Vec<f64> = self
+            .df
+            .iter()
+            .map(|&d| ((total - d as f64 + 0.5) / (d as f64 + 0.5) + 1.0).ln())
+            .collect();
+        let scored: Vec<(usize, f64)> = self
+            .docs
+            .iter()
+            .map(|(i, tf, len, hits)| {
+                let anchors: f64 = hits
+                    .iter()
+                    .zip(&idf)
+                    .filter(|(h, _)| **h)
+                    .map(|(_, w)| w)
+                    .sum();
+                (*i, self.bm25.score(tf, *len) + anchors * ANCHOR_WEIGHT)
+            })
+            .collect();
+        // The median over all items, the ones without a hit scoring zero.
+        let zeros = n - self.hits;
+        let typical = if n / 2 < zeros {
+            0.0
+        } else {
+            let mut sorted: Vec<f64> = scored.iter().map(|s| s.1).collect();
+            sorted.sort_by(f64::total_cmp);
+            sorted.get(n / 2 - zeros).copied().unwrap_or(0.0)
+        };
+        let matched = scored.into_iter().filter(|&(_, s)| s > 0.0).collect();
+        (matched, typical)
+    }
+}
+
+/// Field ids by (parent field, hash of the raw key), with each parent's last-seen
+/// key order as a fast path. Keys are owned: items may come and go one at a time.
 #[derive(Default)]
-struct FieldIds<'a> {
-    map: FastMap<(u32, &'a str), u32>,
+struct FieldIds {
+    map: FastMap<(u32, u64), u32>,
     /// By parent id + 1 (0: the item itself), the (key, id) seen at each position.
-    at: Vec<Vec<(&'a str, u32)>>,
+    at: Vec<Vec<(Box<str>, u32)>>,
 }
 
 /// Per-field statistics over the items.
+#[derive(Default)]
 struct Stats {
     fields: Vec<Field>,
-    /// Items with an error signal, in order.
+    /// The first items with an error signal, in order.
     errors: Vec<usize>,
+    /// Items with an error signal.
+    error_count: usize,
     /// Items seen.
     n: usize,
 }
@@ -242,30 +345,13 @@ struct Field {
 }
 
 impl Stats {
-    fn collect(items: &[Item]) -> Stats {
-        let mut stats = Stats {
-            fields: Vec::new(),
-            errors: Vec::new(),
-            n: items.len(),
-        };
-        let mut ids = FieldIds::default();
-        for (i, item) in items.iter().enumerate() {
-            let mut error = false;
-            stats.walk(item.node, u32::MAX, i, 0, &mut ids, &mut error);
-            if error {
-                stats.errors.push(i);
-            }
-        }
-        stats
-    }
-
-    fn walk<'a>(
+    fn walk(
         &mut self,
-        node: &Node<'a>,
+        node: &Node,
         parent: u32,
         item: usize,
         depth: usize,
-        ids: &mut FieldIds<'a>,
+        ids: &mut FieldIds,
         error: &mut bool,
     ) {
         match &node.kind {
@@ -273,7 +359,9 @@ impl Stats {
                 self.record(parent as usize, item, raw, error);
             }
             Kind::Array(elements) if depth < FIELD_DEPTH => {
-                let id = self.field_id(&mut ids.map, parent, "[]");
+                let Some(id) = self.field_id(&mut ids.map, parent, "[]") else {
+                    return;
+                };
                 for element in elements {
                     self.walk(element, id, item, depth + 1, ids, error);
                 }
@@ -283,17 +371,20 @@ impl Stats {
                     // Items mostly list their keys in the same order.
                     let slot = parent.wrapping_add(1) as usize;
                     let id = match ids.at.get(slot).and_then(|keys| keys.get(j)) {
-                        Some(&(key, id)) if key == member.key => id,
+                        Some((key, id)) if **key == *member.key => *id,
                         _ => {
-                            let id = self.field_id(&mut ids.map, parent, member.key);
+                            let Some(id) = self.field_id(&mut ids.map, parent, member.key)
+                            else {
+                                continue;
+                            };
                             if ids.at.len() <= slot {
                                 ids.at.resize(slot + 1, Vec::new());
                             }
                             let keys = &mut ids.at[slot];
                             if keys.len() <= j {
-                                keys.resize(j + 1, ("", u32::MAX));
+                                keys.resize(j + 1, (Box::from(""), u32::MAX));
                             }
-                            keys[j] = (member.key, id);
+                            keys[j] = (Box::from(member.key), id);
                             id
                         }
                     };
@@ -304,27 +395,36 @@ impl Stats {
         }
     }
 
-    fn field_id<'a>(
+    /// The id of a parent's field, new ones numbered as they come; `None` once
+    /// [`MAX_FIELDS`] are tracked.
+    fn field_id(
         &mut self,
-        ids: &mut FastMap<(u32, &'a str), u32>,
+        ids: &mut FastMap<(u32, u64), u32>,
         parent: u32,
-        key: &'a str,
-    ) -> u32 {
-        *ids.entry((parent, key)).or_insert_with(|| {
-            let parent_name = self.fields.get(parent as usize).map(|f| f.name.as_str());
-            let key = crate::json::unquote(key);
-            let name = match parent_name {
-                Some(p) if key == "[]" => format!("{p}[]"),
-                Some(p) => format!("{p}.{key}"),
-                None => key.into_owned(),
-            };
-            self.fields.push(Field {
-                role: Role::of(&name),
-                name,
-                ..Field::default()
-            });
-            (self.fields.len() - 1) as u32
-        })
+        key: &str,
+    ) -> Option<u32> {
+        let slot = (parent, crate::hash::hash_bytes(key.as_bytes(), 0));
+        if let Some(&id) = ids.get(&slot) {
+            return Some(id);
+        }
+        if self.fields.len() >= MAX_FIELDS {
+            return None;
+        }
+        let parent_name = self.fields.get(parent as usize).map(|f| f.name.as_str());
+        let key = crate::json::unquote(key);
+        let name = match parent_name {
+            Some(p) if key == "[]" => format!("{p}[]"),
+            Some(p) => format!("{p}.{key}"),
+            None => key.into_owned(),
+        };
+        self.fields.push(Field {
+            role: Role::of(&name),
+            name,
+            ..Field::default()
+        });
+        let id = (self.fields.len() - 1) as u32;
+        ids.insert(slot, id);
+        Some(id)
     }
 
     fn record(&mut self, field: usize, item: usize, raw: &str, error: &mut bool) {
@@ -339,7 +439,7 @@ impl Stats {
                 *error = f.role.error_status(raw) || f.role.error_message(raw);
             }
         } else if let Ok(x) = raw.parse::<f64>() {
-            if first_sighting {
+            if first_sighting && f.numbers.len() < MAX_NUMBERS {
                 f.numbers.push((item, x));
             }
             if !*error && f.role.error_code(x) {
