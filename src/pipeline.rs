@@ -533,7 +533,7 @@ fn render_document(
 struct Gap {
     first: u64,
     count: u64,
-    labels: Vec<(&'static str, u64)>,
+    labels: Vec<(String, u64)>,
     unlabelled: u64,
     /// The lines themselves while the run is tiny enough to print instead.
     tiny: Vec<u8>,
@@ -543,16 +543,16 @@ struct Gap {
 impl Gap {
     /// Adds an elided line (as cleaned for display) of which `left_out` bytes were
     /// past the analysed prefix.
-    fn add(&mut self, index: u64, line: &[u8], left_out: u64, label: Option<&'static str>) {
+    fn add(&mut self, index: u64, line: &[u8], left_out: u64, label: Option<&str>) {
         if self.count == 0 {
             self.first = index;
             self.tiny_ok = true;
         }
         self.count += 1;
         match label {
-            Some(l) => match self.labels.iter_mut().find(|(n, _)| *n == l) {
+            Some(l) => match self.labels.iter_mut().find(|(n, _)| n == l) {
                 Some(entry) => entry.1 += 1,
-                None => self.labels.push((l, 1)),
+                None => self.labels.push((l.to_string(), 1)),
             },
             None => self.unlabelled += 1,
         }
@@ -575,10 +575,10 @@ impl Gap {
         } else {
             let mut breakdown = std::mem::take(&mut self.labels);
             if !breakdown.is_empty() && self.unlabelled > 0 {
-                breakdown.push(("other", self.unlabelled));
+                breakdown.push(("other".to_string(), self.unlabelled));
             }
             breakdown.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
-            let parts: Vec<(u64, &str)> = breakdown.iter().map(|&(l, n)| (n, l)).collect();
+            let parts: Vec<(u64, &str)> = breakdown.iter().map(|(l, n)| (*n, l.as_str())).collect();
             let last = self.first + self.count;
             out.extend_from_slice(
                 marker::elided_lines(hash, self.first + 1, last, &parts).as_bytes(),

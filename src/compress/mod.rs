@@ -14,6 +14,7 @@ pub mod json;
 pub mod lint;
 pub mod listing;
 pub mod log;
+pub mod ndjson;
 pub mod search;
 pub mod test;
 pub mod text;
@@ -54,7 +55,7 @@ pub trait Compressor {
     fn select(&mut self, ctx: &Context) -> Selection;
     /// Pass two: a short category for an elided line, counted in its marker
     /// (`None`: no category).
-    fn label(&self, line: &[u8]) -> Option<&'static str>;
+    fn label(&self, line: &[u8]) -> Option<&str>;
     /// Pass two: writes a kept line (without its line ending) as the view shows it.
     /// The default shows it as it is; a compressor that re-encodes losslessly (a grep
     /// match under its file's heading, a hunk header recounted for trimmed context)
@@ -94,6 +95,7 @@ pub fn for_type(kind: ContentType, query: &Query, head: &[u8]) -> Box<dyn Compre
         | ContentType::Search
         | ContentType::Listing => Box::new(log::LogCompressor::new(query, head)),
         // JSON is rendered whole by `json::compress`; this is its fallback.
+        ContentType::Ndjson => Box::new(ndjson::NdjsonCompressor::new(query)),
         ContentType::Json | ContentType::Text | ContentType::Binary => {
             Box::new(text::TextCompressor::new(query))
         }

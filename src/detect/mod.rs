@@ -14,8 +14,10 @@ pub use sniff::sniff_lines;
 /// The content types this build knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum ContentType {
-    /// JSON documents and JSON Lines.
+    /// JSON documents.
     Json,
+    /// JSON Lines: one JSON value per line.
+    Ndjson,
     /// Application and system logs.
     Log,
     /// Test runners' output (cargo test, pytest, go test, jest, vitest, ...).
@@ -42,6 +44,7 @@ impl ContentType {
     pub fn name(self) -> &'static str {
         match self {
             ContentType::Json => "json",
+            ContentType::Ndjson => "ndjson",
             ContentType::Log => "log",
             ContentType::Test => "test",
             ContentType::Build => "build",
@@ -119,7 +122,7 @@ mod tests {
         assert_eq!(detect(&proxifier, None, None).kind, ContentType::Log);
         let ndjson =
             b"{\"ts\":\"2024-01-01T00:00:00Z\",\"level\":\"info\",\"msg\":\"ok\"}\n".repeat(5);
-        assert_ne!(detect(&ndjson, None, None).kind, ContentType::Json);
+        assert_eq!(detect(&ndjson, None, None).kind, ContentType::Ndjson);
         let apache = b"[Sun Dec 04 04:47:44 2005] [notice] ok\n".repeat(5);
         assert_eq!(detect(&apache, None, None).kind, ContentType::Log);
     }

@@ -23,9 +23,10 @@ pub fn sniff(head: &[u8]) -> Detection {
         let trimmed = trim_ascii_start(line);
         if matches!(trimmed.first(), Some(b'{' | b'[')) {
             if is_json_lines(&head[offset..]) {
-                let mut d = sniff_lines(head);
-                d.evidence = format!("JSON Lines, read as lines: {}", d.evidence);
-                return d;
+                return Detection {
+                    kind: ContentType::Ndjson,
+                    evidence: "lines that are each a whole JSON object".into(),
+                };
             }
             if opens_json(&head[offset + (line.len() - trimmed.len())..]) {
                 return Detection {

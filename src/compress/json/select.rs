@@ -87,17 +87,17 @@ pub fn rank(items: &[Item], query: &Query) -> Vec<Pick> {
 
 /// Ranks items seen one at a time (the items of a JSON Lines stream), holding only
 /// their statistics: memory is bounded by the caps below, not by the item count.
-pub struct Ranker<'q> {
-    query: &'q Query,
+pub struct Ranker {
+    query: Query,
     stats: Stats,
     ids: FieldIds,
     scores: QueryScores,
 }
 
-impl<'q> Ranker<'q> {
-    pub fn new(query: &'q Query) -> Ranker<'q> {
+impl Ranker {
+    pub fn new(query: &Query) -> Ranker {
         Ranker {
-            query,
+            query: query.clone(),
             stats: Stats::default(),
             ids: FieldIds::default(),
             scores: QueryScores::new(query),
@@ -117,7 +117,7 @@ impl<'q> Ranker<'q> {
                 self.stats.errors.push(i);
             }
         }
-        self.scores.add(i, item, self.query);
+        self.scores.add(i, item, &self.query);
     }
 
     /// Items seen so far.
@@ -159,13 +159,13 @@ impl<'q> Ranker<'q> {
         for &i in &stats.errors {
             picks.push(i, selective);
         }
-        for i in stats.named_extremes(query) {
+        for i in stats.named_extremes(&query) {
             picks.push(i, true);
         }
         let must_count = (n / RARE_MUST_PER).max(1);
         let mut must_rare = 0;
         let mut rare_seen = FastSet::default();
-        for (count, i) in stats.rare_items(query) {
+        for (count, i) in stats.rare_items(&query) {
             let must = count <= must_count && must_rare < MAX_RARE_MUST;
             // An item rare in several fields counts once.
             if must && rare_seen.insert(i) {
@@ -373,8 +373,7 @@ impl Stats {
                     let id = match ids.at.get(slot).and_then(|keys| keys.get(j)) {
                         Some((key, id)) if **key == *member.key => *id,
                         _ => {
-                            let Some(id) = self.field_id(&mut ids.map, parent, member.key)
-                            else {
+                            let Some(id) = self.field_id(&mut ids.map, parent, member.key) else {
                                 continue;
                             };
                             if ids.at.len() <= slot {
@@ -487,7 +486,15 @@ impl Stats {
             // Fields of most items tell more than those of one kind of item.
             let nested = (f.name.contains("[]"), f.present * 2 < n);
             let most = f.values.values().map(|v| v.0).max().unwrap_or(0);
-            for (count, examples) in f.values.values() {
+            for (raw, (count, examples)) in &f.values {
+                // Numbers with few values (durations in ms, sizes) are only rare when
+                // very rare: a value held by 3% of the items says little.
+                let numeric = raw.starts_with(|c: char| c == '-' || c.is_ascii_digit());
+                let limit = if numeric {
+                    (f.present / RARE_MUST_PER).max(1)
+                } else {
+                    limit
+                };
                 if *count <= limit && *count < most {
                     out.extend(
                         examples
