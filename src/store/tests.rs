@@ -243,9 +243,15 @@ fn permissions_are_private() {
     let (_tmp, store) = temp_store();
     let hash = store.put(b"secret token").unwrap();
     store.record(&hash, &meta_at(unix_now(), 12)).unwrap();
+    let dir = store.dir();
+    assert_eq!(mode(&dir.join("pending")), 0o700);
+    for pending in files_in(&dir.join("pending")) {
+        assert_eq!(mode(&pending), 0o600, "{}", pending.display());
+    }
+    // Reading the metadata opens the index and folds the pending record in.
+    assert!(store.meta(&hash).unwrap().is_some());
     let spool = store.spool().unwrap();
 
-    let dir = store.dir();
     for d in [
         dir.to_path_buf(),
         dir.join("blobs"),
@@ -297,11 +303,14 @@ fn metadata_round_trip_and_entries() {
 }
 
 #[test]
-fn record_falls_back_to_pending_and_folds_later() {
+fn records_go_pending_and_fold_into_the_index_when_it_is_next_opened() {
     let (_tmp, mut store) = temp_store();
     let hash = store.put(b"recorded while locked").unwrap();
     let other = store.put(b"already recorded").unwrap();
     store.record(&other, &meta_at(100, 1)).unwrap();
+    assert_eq!(files_in(&store.dir().join("pending")).len(), 1);
+    assert_eq!(store.meta(&other).unwrap(), Some(meta_at(100, 1)));
+    assert!(files_in(&store.dir().join("pending")).is_empty());
 
     // sled locks with flock(), which is per open file description, so a
     // second handle in this process blocks the store as another process
@@ -334,6 +343,7 @@ fn stale_pending_does_not_overwrite_newer_metadata() {
     let hash = store.put(b"x").unwrap();
     let newer = meta_at(2_000, 1);
     store.record(&hash, &newer).unwrap();
+    assert_eq!(store.meta(&hash).unwrap(), Some(newer.clone()), "folded in");
     let pending = store.dir().join("pending");
     fs::create_dir_all(&pending).unwrap();
     let older = meta_at(1_000, 1);
@@ -499,10 +509,11 @@ fn index_that_is_a_file_fails_cleanly() {
     assert_eq!(store.read(&hash).unwrap(), b"still stored");
     assert_eq!(store.resolve(&hash.to_hex()[..8]).unwrap(), hash);
 
-    let err = store.record(&hash, &meta_at(unix_now(), 12)).unwrap_err();
+    // Recording only drops a pending file; the broken index shows when read.
+    store.record(&hash, &meta_at(unix_now(), 12)).unwrap();
+    let err = store.meta(&hash).unwrap_err();
     assert!(matches!(err, StoreError::Index { .. }), "{err:?}");
     assert!(err.to_string().contains("metadata index"), "{err}");
-    assert!(matches!(store.meta(&hash), Err(StoreError::Index { .. })));
     assert!(matches!(store.entries(), Err(StoreError::Index { .. })));
     assert!(matches!(
         store.resolve("0123456789"),
