@@ -623,7 +623,7 @@ fn render(
                 }
                 out.push(b'\n');
             }
-            None => gap.add(index, &line, left_out, compressor.label(&line)),
+            None => gap.add(index, &line, left_out, compressor.label(index, &line)),
         }
     };
     for_each_line(original, &mut on_line)?;

@@ -994,7 +994,7 @@ impl Compressor for LogCompressor {
         selection
     }
 
-    fn label(&self, line: &[u8]) -> Option<&'static str> {
+    fn label(&self, _index: u64, line: &[u8]) -> Option<&'static str> {
         if self.continues_record(line) {
             return Some(level_of(line).map_or("trace", Level::label));
         }

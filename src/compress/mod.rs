@@ -16,6 +16,7 @@ pub mod listing;
 pub mod log;
 pub mod ndjson;
 pub mod search;
+pub mod sections;
 pub mod test;
 pub mod text;
 
@@ -53,9 +54,9 @@ pub trait Compressor {
     fn observe(&mut self, index: u64, line: &[u8], tokens: u32);
     /// Between the passes: decides what the view keeps.
     fn select(&mut self, ctx: &Context) -> Selection;
-    /// Pass two: a short category for an elided line, counted in its marker
-    /// (`None`: no category).
-    fn label(&self, line: &[u8]) -> Option<&str>;
+    /// Pass two: a short category for an elided line (by 0-based index), counted in
+    /// its marker (`None`: no category). Called in input order.
+    fn label(&self, index: u64, line: &[u8]) -> Option<&str>;
     /// Pass two: writes a kept line (without its line ending) as the view shows it.
     /// The default shows it as it is; a compressor that re-encodes losslessly (a grep
     /// match under its file's heading, a hunk header recounted for trimmed context)
@@ -71,9 +72,11 @@ pub trait Compressor {
 /// the input is of this family, or `None`.
 pub type Signature = fn(&[&[u8]]) -> Option<String>;
 
-/// The families sniffing tries, in order: more specific formats first (test output
-/// contains build lines; `git show` contains a diff).
+/// The families sniffing tries, in order: a script's several commands first, then
+/// more specific formats (test output contains build lines; `git show` contains a
+/// diff).
 pub const SIGNATURES: &[(ContentType, Signature)] = &[
+    (ContentType::Mixed, sections::sniff),
     (ContentType::Test, test::sniff),
     (ContentType::Diff, diff::sniff),
     (ContentType::Lint, lint::sniff),
@@ -96,6 +99,7 @@ pub fn for_type(kind: ContentType, query: &Query, head: &[u8]) -> Box<dyn Compre
         | ContentType::Listing => Box::new(log::LogCompressor::new(query, head)),
         // JSON is rendered whole by `json::compress`; this is its fallback.
         ContentType::Ndjson => Box::new(ndjson::NdjsonCompressor::new(query)),
+        ContentType::Mixed => Box::new(sections::SectionsCompressor::new(query)),
         ContentType::Json | ContentType::Text | ContentType::Binary => {
             Box::new(text::TextCompressor::new(query))
         }

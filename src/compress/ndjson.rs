@@ -241,7 +241,7 @@ impl Compressor for NdjsonCompressor {
         picker.finish(Some(header))
     }
 
-    fn label(&self, line: &[u8]) -> Option<&str> {
+    fn label(&self, _index: u64, line: &[u8]) -> Option<&str> {
         let column = &self.columns[self.label?];
         let node = json::parse(std::str::from_utf8(line).ok()?).ok()?;
         let value = value_of(&node, &column.key)?.as_scalar()?;

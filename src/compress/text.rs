@@ -142,7 +142,7 @@ impl Compressor for TextCompressor {
         selection
     }
 
-    fn label(&self, _line: &[u8]) -> Option<&'static str> {
+    fn label(&self, _index: u64, _line: &[u8]) -> Option<&'static str> {
         None
     }
 }

@@ -9,6 +9,7 @@ mod command;
 mod sniff;
 
 pub use binary::sniff_kind as binary_kind;
+pub use command::route as route_command;
 pub use sniff::sniff_lines;
 
 /// The content types this build knows.
@@ -34,6 +35,8 @@ pub enum ContentType {
     Search,
     /// ls, find, tree, du.
     Listing,
+    /// Several commands' output in a row, each after its shell prompt.
+    Mixed,
     /// Prose and anything unrecognised.
     Text,
     /// Bytes that are not text.
@@ -53,6 +56,7 @@ impl ContentType {
             ContentType::Git => "git",
             ContentType::Search => "search",
             ContentType::Listing => "listing",
+            ContentType::Mixed => "mixed",
             ContentType::Text => "text",
             ContentType::Binary => "binary",
         }

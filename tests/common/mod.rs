@@ -134,6 +134,16 @@ fn strip_annotations(line: &[u8]) -> (Vec<u8>, bool) {
             }
         }
     }
+    // A section's header note on its prompt line: `$ git diff  [diff: …]`.
+    if body.ends_with(b"]") {
+        if let Some(at) = rfind(&body, b"  [") {
+            let note = &body[at + 3..];
+            let name = note.iter().take_while(|b| b.is_ascii_lowercase()).count();
+            if name > 0 && note[name..].starts_with(b": ") {
+                body.truncate(at);
+            }
+        }
+    }
     for note in [&b" similar]"[..], b" identical]"] {
         if body.ends_with(note) {
             if let Some(at) = rfind(&body, "  [×".as_bytes()) {
