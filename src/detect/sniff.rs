@@ -23,10 +23,11 @@ pub fn sniff(head: &[u8]) -> Detection {
         let trimmed = trim_ascii_start(line);
         if matches!(trimmed.first(), Some(b'{' | b'[')) {
             if is_json_lines(&head[offset..]) {
-                return Detection {
+                // A family whose own format is JSON Lines (`rg --json`) reads it.
+                return family(head).unwrap_or_else(|| Detection {
                     kind: ContentType::Ndjson,
                     evidence: "lines that are each a whole JSON object".into(),
-                };
+                });
             }
             if opens_json(&head[offset + (line.len() - trimmed.len())..]) {
                 return Detection {
@@ -94,21 +95,11 @@ fn opens_json(text: &[u8]) -> bool {
 /// results, ...); else logs, line records that mostly start with a timestamp or carry
 /// a level; anything else is text.
 pub fn sniff_lines(head: &[u8]) -> Detection {
-    let cleaned: Vec<_> = head
-        .split(|&b| b == b'\n')
-        .map(clean)
-        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
-        .take(SAMPLE_LINES)
-        .collect();
-    let sample: Vec<&[u8]> = cleaned.iter().map(|l| &l[..]).collect();
-    for (kind, signature) in SIGNATURES {
-        if let Some(evidence) = signature(&sample) {
-            return Detection {
-                kind: *kind,
-                evidence,
-            };
-        }
+    if let Some(d) = family(head) {
+        return d;
     }
+    let sample = sample(head);
+    let sample: Vec<&[u8]> = sample.iter().map(|l| &l[..]).collect();
     let mut lines = 0usize;
     let mut stamped = 0usize;
     let mut levelled = 0usize;
@@ -138,6 +129,27 @@ pub fn sniff_lines(head: &[u8]) -> Detection {
             "no structure recognised in {lines} sampled lines ({stamped} time-stamped, {levelled} with a level)"
         ),
     }
+}
+
+/// The first non-blank lines, cleaned as a terminal shows them.
+fn sample(head: &[u8]) -> Vec<std::borrow::Cow<'_, [u8]>> {
+    head.split(|&b| b == b'\n')
+        .map(clean)
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .take(SAMPLE_LINES)
+        .collect()
+}
+
+/// The line family (see [`SIGNATURES`]) whose signature the first lines show.
+fn family(head: &[u8]) -> Option<Detection> {
+    let sample = sample(head);
+    let sample: Vec<&[u8]> = sample.iter().map(|l| &l[..]).collect();
+    SIGNATURES.iter().find_map(|(kind, signature)| {
+        signature(&sample).map(|evidence| Detection {
+            kind: *kind,
+            evidence,
+        })
+    })
 }
 
 #[cfg(test)]
