@@ -89,8 +89,8 @@ pub const SIGNATURES: &[(ContentType, Signature)] = &[
 /// The compressor for a content type, given the input's first block.
 pub fn for_type(kind: ContentType, query: &Query, head: &[u8]) -> Box<dyn Compressor> {
     match kind {
+        ContentType::Test => Box::new(test::TestCompressor::new(query)),
         ContentType::Log
-        | ContentType::Test
         | ContentType::Build
         | ContentType::Lint
         | ContentType::Diff
