@@ -626,7 +626,7 @@ impl Compressor for TestCompressor {
         selection
     }
 
-    fn label(&self, line: &[u8]) -> Option<&'static str> {
+    fn label(&self, _index: u64, line: &[u8]) -> Option<&'static str> {
         classify::label(line)
     }
 }
