@@ -11,6 +11,14 @@ use regex::bytes::Regex;
 /// character; what follows is the commit's own text.
 pub fn graph_prefix_len(line: &[u8]) -> usize {
     let lane = |b: u8| matches!(b, b'*' | b'|' | b'/' | b'\\' | b'_' | b'-' | b'.');
+    // `-` and `.` only join other lanes (an octopus merge's `|\-.`); a line that
+    // starts with them is not a graph.
+    if !line
+        .first()
+        .is_some_and(|&b| matches!(b, b'*' | b'|' | b'/' | b'\\'))
+    {
+        return 0;
+    }
     let mut i = 0;
     while i < line.len() && lane(line[i]) {
         i += 1;
@@ -143,6 +151,7 @@ mod tests {
         assert_eq!(graph_prefix_len(b"|     subject"), 2);
         assert_eq!(graph_prefix_len(b"| |     subject"), 4);
         assert_eq!(graph_prefix_len(b"commit abc"), 0);
+        assert_eq!(graph_prefix_len(b"- 1131566461 2005.11.09 dn228"), 0);
         assert_eq!(graph_prefix_len(b"*   2c8cd3ac (HEAD -> main) x"), 4);
     }
 

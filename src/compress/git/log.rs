@@ -22,6 +22,7 @@ use super::commit::{
     stat_summary,
 };
 use super::query::QueryLines;
+use crate::compress::log::starts_with_time;
 use crate::compress::{Compressor, Context, Picker, Selection};
 use crate::marker::{count_of, thousands};
 use crate::relevance::Query;
@@ -54,6 +55,15 @@ fn oneline_commit(body: &[u8]) -> bool {
     (7..=40).contains(&n) && body.get(n) == Some(&b' ') && body.len() > n + 1
 }
 
+/// A one-line commit for sniffing, which must not take a log keyed by hex ids or
+/// epoch seconds: the hash has a letter and the subject does not start with a time.
+fn clearly_oneline_commit(body: &[u8]) -> bool {
+    let n = body.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+    oneline_commit(body)
+        && body[..n].iter().any(u8::is_ascii_alphabetic)
+        && !starts_with_time(&body[n + 1..])
+}
+
 /// The structural signature of `git log`: commit lines with header fields under
 /// them, or mostly one-line commits (with `--graph` lanes).
 pub fn sniff(lines: &[&[u8]]) -> Option<String> {
@@ -67,8 +77,11 @@ pub fn sniff(lines: &[&[u8]]) -> Option<String> {
             after_commit = true;
         } else if after_commit && header_field(body).is_some() {
             fields += 1;
-        } else if oneline_commit(body) {
+        } else if clearly_oneline_commit(body) {
             oneline += 1;
+            after_commit = false;
+        } else if oneline_commit(body) && !starts_with_time(body) {
+            // An all-digit abbreviated hash: neither for nor against.
             after_commit = false;
         } else if body.trim_ascii().is_empty() {
             lanes_only += usize::from(p > 0);
@@ -484,5 +497,29 @@ impl Compressor for LogView {
             }
             _ => out.extend_from_slice(line),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logs_keyed_by_epoch_seconds_or_hex_ids_are_not_commits() {
+        let epoch: Vec<&[u8]> =
+            (0..10)
+                .map(|_| {
+                    &b"- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 crond[2915]: session closed"[..]
+                })
+                .collect();
+        assert_eq!(sniff(&epoch), None);
+        let ids: Vec<&[u8]> = (0..10)
+            .map(|_| &b"a3f9c2d1 2024-01-01T10:00:00Z GET /health 200"[..])
+            .collect();
+        assert_eq!(sniff(&ids), None);
+        let commits: Vec<&[u8]> = (0..10)
+            .map(|_| &b"* 5307c00 Update src/traits.rs"[..])
+            .collect();
+        assert!(sniff(&commits).is_some());
     }
 }
