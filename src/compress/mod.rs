@@ -90,11 +90,25 @@ pub const SIGNATURES: &[(ContentType, Signature)] = &[
 pub fn for_type(kind: ContentType, query: &Query, head: &[u8]) -> Box<dyn Compressor> {
     match kind {
         ContentType::Test => Box::new(test::TestCompressor::new(query)),
+        // A command's route can be wrong about its output (`git show --stat` prints a
+        // log, `git show HEAD:file` a file): the first block decides between the two
+        // git families, and anything else reads as a log.
+        ContentType::Diff | ContentType::Git => {
+            let sample = git::sample(head);
+            let lines: Vec<&[u8]> = sample.iter().map(|l| &l[..]).collect();
+            let diff_first = kind == ContentType::Diff;
+            let as_diff = || diff::sniff(&lines).map(|_| diff::boxed(query));
+            let as_git = || git::compressor(query, &lines);
+            let found = if diff_first {
+                as_diff().or_else(as_git)
+            } else {
+                as_git().or_else(as_diff)
+            };
+            found.unwrap_or_else(|| Box::new(log::LogCompressor::new(query, head)))
+        }
         ContentType::Log
         | ContentType::Build
         | ContentType::Lint
-        | ContentType::Diff
-        | ContentType::Git
         | ContentType::Search
         | ContentType::Listing => Box::new(log::LogCompressor::new(query, head)),
         // JSON is rendered whole by `json::compress`; this is its fallback.

@@ -10,7 +10,8 @@ use super::{for_type, Compressor, Context, Selection};
 use crate::detect::{self, ContentType};
 use crate::relevance::Query;
 
-/// Lines of a section buffered to sniff its type when its command says nothing.
+/// Lines of a section buffered before its compressor is made: to sniff its type
+/// when its command says nothing, and as the first block compressors look at.
 const SNIFF_LINES: usize = 40;
 /// Prompts in the first lines that make an input a series of sections.
 const MIN_PROMPTS: usize = 2;
@@ -65,7 +66,7 @@ impl SectionsCompressor {
     fn open(&mut self, start: u64, command: String) {
         self.flush_pending();
         let kind = detect::route_command(&command).map(|d| d.kind);
-        let mut section = Section {
+        self.sections.push(Section {
             start,
             command,
             kind,
@@ -73,15 +74,13 @@ impl SectionsCompressor {
             pending: Vec::new(),
             tokens: 0,
             lines: 0,
-        };
-        if let Some(kind) = kind {
-            section.compressor = Some(for_type(kind, &self.query, b""));
-        }
-        self.sections.push(section);
+        });
         self.current = Some(self.sections.len() - 1);
     }
 
-    /// Decides the current section's type from its buffered lines and feeds them.
+    /// Makes the current section's compressor, for the type its command names or
+    /// else its buffered first lines show (compressors also read those first lines),
+    /// and feeds it the buffered lines.
     fn flush_pending(&mut self) {
         let Some(section) = self.current.map(|c| &mut self.sections[c]) else {
             return;
@@ -94,7 +93,10 @@ impl SectionsCompressor {
             .iter()
             .flat_map(|(l, _)| l.iter().copied().chain([b'\n']))
             .collect();
-        let kind = match detect::sniff_lines(&head).kind {
+        let kind = match section
+            .kind
+            .unwrap_or_else(|| detect::sniff_lines(&head).kind)
+        {
             ContentType::Mixed => ContentType::Text,
             kind => kind,
         };

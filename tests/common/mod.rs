@@ -138,7 +138,10 @@ fn strip_annotations(line: &[u8]) -> (Vec<u8>, bool) {
     if body.ends_with(b"]") {
         if let Some(at) = rfind(&body, b"  [") {
             let note = &body[at + 3..];
-            let name = note.iter().take_while(|b| b.is_ascii_lowercase()).count();
+            let name = note
+                .iter()
+                .take_while(|b| b.is_ascii_lowercase() || **b == b' ')
+                .count();
             if name > 0 && note[name..].starts_with(b": ") {
                 body.truncate(at);
             }

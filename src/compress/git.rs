@@ -1,6 +1,0 @@
-//! git log, status and blame. (Being written: routed to the log compressor until then.)
-
-/// The structural signature of this family; see [`super::Signature`].
-pub fn sniff(_lines: &[&[u8]]) -> Option<String> {
-    None
-}
