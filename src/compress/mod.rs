@@ -8,6 +8,7 @@
 //! memory bounded by what is kept, not by the input's size.
 
 pub mod build;
+pub mod diagnostic;
 pub mod diff;
 pub mod git;
 pub mod json;
@@ -85,10 +86,10 @@ pub const SIGNATURES: &[(ContentType, Signature)] = &[
 /// The compressor for a content type, given the input's first block.
 pub fn for_type(kind: ContentType, query: &Query, head: &[u8]) -> Box<dyn Compressor> {
     match kind {
+        ContentType::Build => Box::new(build::compressor(query)),
+        ContentType::Lint => Box::new(lint::compressor(query)),
         ContentType::Log
         | ContentType::Test
-        | ContentType::Build
-        | ContentType::Lint
         | ContentType::Diff
         | ContentType::Git
         | ContentType::Search
