@@ -10,15 +10,16 @@
 //! `no-unused-vars`, `C0114`), or by the wording of their message with names and
 //! numbers masked when it names none. What stays in the view:
 //! 1. always: summary lines (`Finished …`, `Found 12 errors`, the score), the last
-//!    line, lines holding the query's exact anchors (with their finding's headline),
-//!    and for builds the first [`FIRST_SHOWN`] errors of each group in full, with
-//!    their context and code snippet;
+//!    line, lines holding the query's selective anchors (with their finding's
+//!    headline), and for builds the first error of each group in full, with its
+//!    context, location and code snippet;
 //! 2. then, while the budget lasts: unrecognised lines that report a failure, then
 //!    the findings of every group in turns, most important group first (errors, then
 //!    warnings, then the rest; rarer groups first, since a rule that fires once says
 //!    more than one that fires 200 times), up to [`FIRST_SHOWN`] per group, or all of
-//!    a group that is not much bigger; a finding is shown as its headline, its file
-//!    heading and its location; then the lines that best match the query.
+//!    a group that is not much bigger; a build error is shown whole, any other
+//!    finding as its headline, its file heading and its location; then the lines
+//!    that best match the query, unless their group is shown already.
 //!
 //! Everything else (progress, code snippets of warnings, the rest of each group) is
 //! elided with exact counts: the header counts findings by severity and names the
@@ -275,10 +276,11 @@ impl DiagnosticCompressor {
                 }
                 None => {
                     let t = template.unwrap_or_default();
-                    let name: String = String::from_utf8_lossy(&t)
-                        .chars()
-                        .take(MAX_NAME_CHARS)
-                        .collect();
+                    let t = String::from_utf8_lossy(&t);
+                    let mut name: String = t.chars().take(MAX_NAME_CHARS).collect();
+                    if name.len() < t.len() {
+                        name.push('…');
+                    }
                     (key, name, finding.severity.noun(1), false)
                 }
             }
@@ -506,14 +508,13 @@ impl Compressor for DiagnosticCompressor {
         let note = |g: &Group| {
             (g.count > g.shown() as u64).then(|| format!("[×{} similar]", thousands(g.count)))
         };
-        // Builds: errors in full.
-        if self.family == Family::Build {
-            for g in self.groups.iter().filter(|g| g.severity == Severity::Error) {
-                for (i, block) in g.examples.iter().take(g.shown()).enumerate() {
-                    for l in block.full() {
-                        let first = i == 0 && Some(l) == block.headline;
-                        picker.must(l.index, cost(&l), if first { note(g) } else { None });
-                    }
+        // Builds: the first error of every group in full.
+        let whole = |g: &Group| self.family == Family::Build && g.severity == Severity::Error;
+        for g in self.groups.iter().filter(|g| whole(g)) {
+            if let Some(block) = g.examples.first() {
+                for l in block.full() {
+                    let first = Some(l) == block.headline;
+                    picker.must(l.index, cost(&l), if first { note(g) } else { None });
                 }
             }
         }
@@ -548,7 +549,11 @@ impl Compressor for DiagnosticCompressor {
                     let Some(headline) = block.headline else {
                         continue;
                     };
-                    let lines = block.compact();
+                    let lines = if whole(group) {
+                        block.full()
+                    } else {
+                        block.compact()
+                    };
                     let total = lines.iter().map(cost).sum::<u64>() + MARKER_TOKENS;
                     let note = if turn == 0 { note(group) } else { None };
                     if picker.offer(headline.index, total, note) {
@@ -734,4 +739,68 @@ fn is_cargo_status(line: &[u8]) -> bool {
         .filter(|w| !w.is_empty());
     let (_, _, version) = (words.next(), words.next(), words.next());
     version.is_some_and(|v| v.len() > 1 && v[0] == b'v' && v[1].is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines as gcc prints them (lua 5.1 built with -Wall -Wextra -Wconversion).
+    fn gcc_lines(fallthroughs: usize, conversions: usize) -> Vec<String> {
+        let mut lines = Vec::new();
+        for i in 0..conversions {
+            lines.push(format!("lgc.c:{}:45: warning: conversion to ‘long unsigned int’ from ‘int’ may change the sign of the result [-Wsign-conversion]", 300 + i));
+            lines.push(format!(
+                "  {} |       return sizeof(Table) + sizeof(TValue) * h->sizearray +",
+                300 + i
+            ));
+            lines.push("      |                                             ^".to_string());
+        }
+        for i in 0..fallthroughs {
+            lines.push(format!(
+                "llex.c:{}:14: warning: this statement may fall through [-Wimplicit-fallthrough=]",
+                360 + i
+            ));
+        }
+        lines.push("make: *** [Makefile:12: all] Error 2".to_string());
+        lines
+    }
+
+    fn kept(lines: &[String], budget: u64) -> Vec<String> {
+        let q = Query::default();
+        let mut c = DiagnosticCompressor::new(Family::Build, &q);
+        for (i, l) in lines.iter().enumerate() {
+            c.observe(
+                i as u64,
+                l.as_bytes(),
+                crate::tokens::estimate(l.as_bytes()) as u32,
+            );
+        }
+        let s = c.select(&Context { query: &q, budget });
+        s.keep
+            .iter()
+            .map(|k| lines[k.index as usize].clone())
+            .collect()
+    }
+
+    #[test]
+    fn small_groups_are_shown_whole_and_big_ones_by_their_first_findings() {
+        let k = kept(&gcc_lines(5, 40), 4000);
+        assert_eq!(k.iter().filter(|l| l.contains("fall through")).count(), 5);
+        assert_eq!(
+            k.iter().filter(|l| l.contains("-Wsign-conversion")).count(),
+            3
+        );
+        assert!(k.iter().any(|l| l.starts_with("make: ***")));
+        let k = kept(&gcc_lines(6, 40), 4000);
+        assert_eq!(k.iter().filter(|l| l.contains("fall through")).count(), 3);
+    }
+
+    #[test]
+    fn rare_groups_come_first_when_the_budget_is_short() {
+        let k = kept(&gcc_lines(1, 40), 120);
+        let shown: Vec<&String> = k.iter().filter(|l| l.contains("warning")).collect();
+        assert!(shown[0].contains("fall through"), "{shown:?}");
+        assert!(shown.len() < 3, "{shown:?}");
+    }
 }

@@ -508,8 +508,9 @@ fn detail(line: &[u8]) -> Option<Detail> {
     re.is_match(line).then_some(Detail::Body)
 }
 
-/// A grouping key for a message without a rule: quoted names, numbers and paths
-/// masked, so `function `a` is never used` and `function `b` is never used` agree.
+/// A grouping key for a message without a rule: quoted names masked (`…`), numbers
+/// and paths too (`#`), so `function `a` is never used` and `function `b` is never
+/// used` agree. Also the group's name in the header.
 pub fn template(message: &[u8]) -> Vec<u8> {
     const QUOTES: &[(&[u8], &[u8])] = &[
         (b"`", b"`"),
@@ -526,7 +527,9 @@ pub fn template(message: &[u8]) -> Vec<u8> {
                 let body = i + open.len();
                 let window = &message[body..message.len().min(body + 200)];
                 if let Some(end) = memchr::memmem::find(window, close) {
-                    out.push(b'*');
+                    out.extend_from_slice(open);
+                    out.extend_from_slice("…".as_bytes());
+                    out.extend_from_slice(close);
                     i = body + end + close.len();
                     continue 'outer;
                 }
