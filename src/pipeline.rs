@@ -47,7 +47,7 @@ const TINY_GAP_BYTES: usize = 100;
 
 /// Categories a marker's breakdown names at most; the rest are counted as `other`,
 /// so a run of findings under forty rules still makes a short marker.
-const MAX_BREAKDOWN: usize = 4;
+const MAX_BREAKDOWN: usize = 6;
 
 /// What the filter is asked to do.
 #[derive(Debug, Clone)]
