@@ -45,6 +45,10 @@ const WRITE_AHEAD: usize = 4;
 /// marker (about 90 bytes) would cost as much.
 const TINY_GAP_BYTES: usize = 100;
 
+/// Categories a marker's breakdown names at most; the rest are counted as `other`,
+/// so a run of findings under forty rules still makes a short marker.
+const MAX_BREAKDOWN: usize = 6;
+
 /// What the filter is asked to do.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -579,6 +583,13 @@ impl Gap {
                 breakdown.push(("other".to_string(), self.unlabelled));
             }
             breakdown.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+            if breakdown.len() > MAX_BREAKDOWN {
+                let rest: u64 = breakdown.drain(MAX_BREAKDOWN - 1..).map(|(_, n)| n).sum();
+                match breakdown.iter_mut().find(|(l, _)| l == "other") {
+                    Some(other) => other.1 += rest,
+                    None => breakdown.push(("other".to_string(), rest)),
+                }
+            }
             let parts: Vec<(u64, &str)> = breakdown.iter().map(|(l, n)| (*n, l.as_str())).collect();
             let last = self.first + self.count;
             out.extend_from_slice(

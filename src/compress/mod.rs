@@ -8,6 +8,7 @@
 //! memory bounded by what is kept, not by the input's size.
 
 pub mod build;
+pub mod diagnostic;
 pub mod diff;
 pub mod git;
 pub mod json;
@@ -106,14 +107,14 @@ pub fn for_type(kind: ContentType, query: &Query, head: &[u8]) -> Box<dyn Compre
             };
             found.unwrap_or_else(|| Box::new(log::LogCompressor::new(query, head)))
         }
-        ContentType::Log
-        | ContentType::Build
-        | ContentType::Lint
-        | ContentType::Search
-        | ContentType::Listing => Box::new(log::LogCompressor::new(query, head)),
-        // JSON is rendered whole by `json::compress`; this is its fallback.
+        ContentType::Build => Box::new(build::compressor(query)),
+        ContentType::Lint => Box::new(lint::compressor(query)),
+        ContentType::Log | ContentType::Search | ContentType::Listing => {
+            Box::new(log::LogCompressor::new(query, head))
+        }
         ContentType::Ndjson => Box::new(ndjson::NdjsonCompressor::new(query)),
         ContentType::Mixed => Box::new(sections::SectionsCompressor::new(query)),
+        // JSON is rendered whole by `json::compress`; this is its fallback.
         ContentType::Json | ContentType::Text | ContentType::Binary => {
             Box::new(text::TextCompressor::new(query))
         }
