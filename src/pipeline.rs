@@ -113,10 +113,13 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
         }
     };
     let query = Query::parse(opts.query.as_deref().unwrap_or(""));
-    // Line-oriented content is observed while it is spooled; JSON and binary input
-    // are handled whole afterwards.
-    let mut compressor = (!matches!(detection.kind, ContentType::Binary | ContentType::Json))
-        .then(|| compress::for_type(detection.kind, &query, &head));
+    // Line-oriented content is observed while it is spooled; JSON, HTML and binary
+    // input are handled whole afterwards.
+    let mut compressor = (!matches!(
+        detection.kind,
+        ContentType::Binary | ContentType::Json | ContentType::Html
+    ))
+    .then(|| compress::for_type(detection.kind, &query, &head, opts.cmd.as_deref()));
 
     // Pass one: spool into the store while the compressor observes.
     let (stored, mut original) = match spool(&store, &head, input, &mut compressor, &mut report)? {
@@ -145,13 +148,13 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
     // (a concurrent gc, a deleted directory) can take the original away.
     let view = match (detection.kind, compressor.as_mut()) {
         (ContentType::Binary, _) => Ok(binary_view(&head, &short, report.bytes_in)),
-        (ContentType::Json, _) => guarded(|| {
+        (kind @ (ContentType::Json | ContentType::Html), _) => guarded(|| {
             // Sized up front: growing a gigabyte by doubling copies it twice over.
             let mut bytes = Vec::with_capacity(usize::try_from(report.bytes_in).unwrap_or(0));
             (&original)
                 .read_to_end(&mut bytes)
                 .map_err(|e| e.to_string())?;
-            let (view, kind) = render_document(&bytes, &head, &query, opts.budget, &short)?;
+            let (view, kind) = render_document(kind, &bytes, &head, &query, opts.budget, &short)?;
             report.kind = kind.name().into();
             Ok(view)
         }),
@@ -489,16 +492,21 @@ fn render_lines(
     render(original, &selection, compressor, short).map_err(|e| e.to_string())
 }
 
-/// A JSON input's view, or, when it does not parse, the view of the log or text
-/// compressor its lines call for; returns the view and the type that made it.
+/// A JSON or HTML input's view, or, when it does not parse, the view of the log or
+/// text compressor its lines call for; returns the view and the type that made it.
 fn render_document(
+    kind: ContentType,
     original: &[u8],
     head: &[u8],
     query: &Query,
     budget: u64,
     short: &str,
 ) -> Result<(Vec<u8>, ContentType), String> {
-    if let Some(json) = compress::json::compress(original, query, budget, short) {
+    if kind == ContentType::Html {
+        if let Some(view) = compress::html::render(original, query, budget, short) {
+            return Ok((view.into_bytes(), ContentType::Html));
+        }
+    } else if let Some(json) = compress::json::compress(original, query, budget, short) {
         let tables = marker::count_of(json.tables as u64, "table", "tables");
         let fidelity = if json.lossless {
             "lossless".to_string()
@@ -514,7 +522,7 @@ fn render_document(
         return Ok((view.into_bytes(), ContentType::Json));
     }
     let kind = detect::sniff_lines(head).kind;
-    let mut compressor = compress::for_type(kind, query, head);
+    let mut compressor = compress::for_type(kind, query, head, None);
     for_each_line(&mut &original[..], &mut |i, line, len| {
         observe(compressor.as_mut(), i, line, len);
     })

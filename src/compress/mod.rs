@@ -8,8 +8,10 @@
 //! memory bounded by what is kept, not by the input's size.
 
 pub mod build;
+pub mod code;
 pub mod diff;
 pub mod git;
+pub mod html;
 pub mod json;
 pub mod lint;
 pub mod listing;
@@ -77,6 +79,7 @@ pub type Signature = fn(&[&[u8]]) -> Option<String>;
 /// diff).
 pub const SIGNATURES: &[(ContentType, Signature)] = &[
     (ContentType::Mixed, sections::sniff),
+    (ContentType::Html, html::sniff),
     (ContentType::Test, test::sniff),
     (ContentType::Diff, diff::sniff),
     (ContentType::Lint, lint::sniff),
@@ -84,10 +87,17 @@ pub const SIGNATURES: &[(ContentType, Signature)] = &[
     (ContentType::Git, git::sniff),
     (ContentType::Search, search::sniff),
     (ContentType::Listing, listing::sniff),
+    (ContentType::Code, code::sniff),
 ];
 
-/// The compressor for a content type, given the input's first block.
-pub fn for_type(kind: ContentType, query: &Query, head: &[u8]) -> Box<dyn Compressor> {
+/// The compressor for a content type, given the input's first block and the command
+/// that produced it, if known (it names a source file's language).
+pub fn for_type(
+    kind: ContentType,
+    query: &Query,
+    head: &[u8],
+    cmd: Option<&str>,
+) -> Box<dyn Compressor> {
     match kind {
         ContentType::Log
         | ContentType::Test
@@ -100,7 +110,13 @@ pub fn for_type(kind: ContentType, query: &Query, head: &[u8]) -> Box<dyn Compre
         // JSON is rendered whole by `json::compress`; this is its fallback.
         ContentType::Ndjson => Box::new(ndjson::NdjsonCompressor::new(query)),
         ContentType::Mixed => Box::new(sections::SectionsCompressor::new(query)),
-        ContentType::Json | ContentType::Text | ContentType::Binary => {
+        ContentType::Code => Box::new(code::CodeCompressor::new(
+            query,
+            cmd.and_then(code::Language::of_command)
+                .map(|(lang, _)| lang),
+        )),
+        // HTML is rendered whole by `html::render`; this is its fallback.
+        ContentType::Json | ContentType::Html | ContentType::Text | ContentType::Binary => {
             Box::new(text::TextCompressor::new(query))
         }
     }

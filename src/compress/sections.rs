@@ -75,7 +75,7 @@ impl SectionsCompressor {
             lines: 0,
         };
         if let Some(kind) = kind {
-            section.compressor = Some(for_type(kind, &self.query, b""));
+            section.compressor = Some(for_type(kind, &self.query, b"", Some(&section.command)));
         }
         self.sections.push(section);
         self.current = Some(self.sections.len() - 1);
@@ -98,7 +98,7 @@ impl SectionsCompressor {
             ContentType::Mixed => ContentType::Text,
             kind => kind,
         };
-        let mut compressor = for_type(kind, &self.query, &head);
+        let mut compressor = for_type(kind, &self.query, &head, None);
         for (i, (line, tokens)) in std::mem::take(&mut section.pending).iter().enumerate() {
             compressor.observe(i as u64, line, *tokens);
         }
