@@ -147,7 +147,7 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
     // spool was written with, so nothing that happens to the store's files since
     // (a concurrent gc, a deleted directory) can take the original away.
     let view = match (detection.kind, compressor.as_mut()) {
-        (ContentType::Binary, _) => Ok(binary_view(&head, &short, report.bytes_in)),
+        (ContentType::Binary, _) => Ok(Some(binary_view(&head, &short, report.bytes_in))),
         (kind @ (ContentType::Json | ContentType::Html), _) => guarded(|| {
             // Sized up front: growing a gigabyte by doubling copies it twice over.
             let mut bytes = Vec::with_capacity(usize::try_from(report.bytes_in).unwrap_or(0));
@@ -170,7 +170,7 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
         }),
     };
     match view {
-        Ok(view) if worth_it(&view, report.tokens_in) => {
+        Ok(Some(view)) if worth_it(&view, report.tokens_in) => {
             report.bytes_out = view.len() as u64;
             report.tokens_out = tokens::estimate(&view);
             output.write_all(&view)?;
@@ -480,16 +480,22 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     }
 }
 
-/// Selection, then pass two over the stored original.
+/// Selection, then pass two over the stored original; `None` when the compressor
+/// decided the input passes as it is.
 fn render_lines(
     original: &mut dyn Read,
     compressor: &mut dyn Compressor,
     query: &Query,
     budget: u64,
     short: &str,
-) -> Result<Vec<u8>, String> {
+) -> Result<Option<Vec<u8>>, String> {
     let selection = compressor.select(&Context { query, budget });
-    render(original, &selection, compressor, short).map_err(|e| e.to_string())
+    if compressor.passes_through() {
+        return Ok(None);
+    }
+    render(original, &selection, compressor, short)
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 /// A JSON or HTML input's view, or, when it does not parse, the view of the log or
@@ -501,10 +507,10 @@ fn render_document(
     query: &Query,
     budget: u64,
     short: &str,
-) -> Result<(Vec<u8>, ContentType), String> {
+) -> Result<(Option<Vec<u8>>, ContentType), String> {
     if kind == ContentType::Html {
         if let Some(view) = compress::html::render(original, query, budget, short) {
-            return Ok((view.into_bytes(), ContentType::Html));
+            return Ok((Some(view.into_bytes()), ContentType::Html));
         }
     } else if let Some(json) = compress::json::compress(original, query, budget, short) {
         let tables = marker::count_of(json.tables as u64, "table", "tables");
@@ -519,7 +525,7 @@ fn render_document(
             marker::TAG
         );
         view.push_str(&json.body);
-        return Ok((view.into_bytes(), ContentType::Json));
+        return Ok((Some(view.into_bytes()), ContentType::Json));
     }
     let kind = detect::sniff_lines(head).kind;
     let mut compressor = compress::for_type(kind, query, head, None);

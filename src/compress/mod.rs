@@ -67,6 +67,11 @@ pub trait Compressor {
         let _ = index;
         out.extend_from_slice(line);
     }
+    /// After `select`: true when the input should pass through byte for byte rather
+    /// than as a view (a source file that does not parse, or fits the budget).
+    fn passes_through(&self) -> bool {
+        false
+    }
 }
 
 /// A line-oriented family's structural signature: given the first lines of an input

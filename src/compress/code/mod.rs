@@ -50,6 +50,8 @@ pub struct CodeCompressor {
     cut: bool,
     /// Reads the input instead when it is too big to parse.
     fallback: Option<TextCompressor>,
+    /// `select` kept the whole file.
+    whole: bool,
 }
 
 impl CodeCompressor {
@@ -62,6 +64,7 @@ impl CodeCompressor {
             costs: Vec::new(),
             cut: false,
             fallback: None,
+            whole: false,
         }
     }
 
@@ -74,7 +77,8 @@ impl CodeCompressor {
     }
 
     /// Keeps every line: the file passes through.
-    fn whole(&self, why: &str) -> Selection {
+    fn whole(&mut self, why: &str) -> Selection {
+        self.whole = true;
         let mut picker = Picker::new(u64::MAX);
         for (i, &c) in self.costs.iter().enumerate() {
             picker.must(i as u64, u64::from(c), None);
@@ -195,6 +199,10 @@ impl Compressor for CodeCompressor {
 
     fn label(&self, index: u64, line: &[u8]) -> Option<&str> {
         self.fallback.as_ref().and_then(|f| f.label(index, line))
+    }
+
+    fn passes_through(&self) -> bool {
+        self.whole
     }
 }
 

@@ -54,10 +54,10 @@ const MAX_ERROR_ROWS: usize = 2;
 
 /// Parses `source` as `lang` (or its sibling grammar when `lang` reports errors) and
 /// finds what may fold; `None` when the file must pass through whole: it does not
-/// parse cleanly where it would fold, a node is missing (a truncated file), or an
-/// error is large or runs to the end of the file. Small errors elsewhere (a macro
-/// the grammar does not know, such as `GUARDED_BY(mu)` in a struct) only stay in
-/// view, as all lines outside folds do.
+/// parse cleanly in a body it would fold, a node is missing (a truncated file), or
+/// an error is large or runs to the end of the file. Small errors elsewhere (a macro
+/// the grammar does not know, such as `GUARDED_BY(mu)` in a struct or `INLINE`
+/// before a C function) only stay in view, as all lines outside folds do.
 pub fn outline(source: &[u8], lang: Language) -> Option<(Language, Foldable)> {
     let mut parser = Parser::new();
     let mut parse = |lang: Language| {
@@ -78,7 +78,7 @@ pub fn outline(source: &[u8], lang: Language) -> Option<(Language, Foldable)> {
         found
             .bodies
             .iter()
-            .any(|b| first <= b.last && last >= b.item_start)
+            .any(|b| first <= b.last && last >= b.first)
     };
     (!errors.iter().any(in_fold)).then_some((lang, found))
 }
