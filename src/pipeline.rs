@@ -117,10 +117,13 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
         }
     };
     let query = Query::parse(opts.query.as_deref().unwrap_or(""));
-    // Line-oriented content is observed while it is spooled; JSON and binary input
-    // are handled whole afterwards.
-    let mut compressor = (!matches!(detection.kind, ContentType::Binary | ContentType::Json))
-        .then(|| compress::for_type(detection.kind, &query, &head));
+    // Line-oriented content is observed while it is spooled; JSON, HTML and binary
+    // input are handled whole afterwards.
+    let mut compressor = (!matches!(
+        detection.kind,
+        ContentType::Binary | ContentType::Json | ContentType::Html
+    ))
+    .then(|| compress::for_type(detection.kind, &query, &head, opts.cmd.as_deref()));
 
     // Pass one: spool into the store while the compressor observes.
     let (stored, mut original) = match spool(&store, &head, input, &mut compressor, &mut report)? {
@@ -148,14 +151,14 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
     // spool was written with, so nothing that happens to the store's files since
     // (a concurrent gc, a deleted directory) can take the original away.
     let view = match (detection.kind, compressor.as_mut()) {
-        (ContentType::Binary, _) => Ok(binary_view(&head, &short, report.bytes_in)),
-        (ContentType::Json, _) => guarded(|| {
+        (ContentType::Binary, _) => Ok(Some(binary_view(&head, &short, report.bytes_in))),
+        (kind @ (ContentType::Json | ContentType::Html), _) => guarded(|| {
             // Sized up front: growing a gigabyte by doubling copies it twice over.
             let mut bytes = Vec::with_capacity(usize::try_from(report.bytes_in).unwrap_or(0));
             (&original)
                 .read_to_end(&mut bytes)
                 .map_err(|e| e.to_string())?;
-            let (view, kind) = render_document(&bytes, &head, &query, opts.budget, &short)?;
+            let (view, kind) = render_document(kind, &bytes, &head, &query, opts.budget, &short)?;
             report.kind = kind.name().into();
             Ok(view)
         }),
@@ -171,7 +174,7 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
         }),
     };
     match view {
-        Ok(view) if worth_it(&view, report.tokens_in) => {
+        Ok(Some(view)) if worth_it(&view, report.tokens_in) => {
             report.bytes_out = view.len() as u64;
             report.tokens_out = tokens::estimate(&view);
             output.write_all(&view)?;
@@ -481,28 +484,39 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     }
 }
 
-/// Selection, then pass two over the stored original.
+/// Selection, then pass two over the stored original; `None` when the compressor
+/// decided the input passes as it is.
 fn render_lines(
     original: &mut dyn Read,
     compressor: &mut dyn Compressor,
     query: &Query,
     budget: u64,
     short: &str,
-) -> Result<Vec<u8>, String> {
+) -> Result<Option<Vec<u8>>, String> {
     let selection = compressor.select(&Context { query, budget });
-    render(original, &selection, compressor, short).map_err(|e| e.to_string())
+    if compressor.passes_through() {
+        return Ok(None);
+    }
+    render(original, &selection, compressor, short)
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
-/// A JSON input's view, or, when it does not parse, the view of the log or text
-/// compressor its lines call for; returns the view and the type that made it.
+/// A JSON or HTML input's view, or, when it does not parse, the view of the log or
+/// text compressor its lines call for; returns the view and the type that made it.
 fn render_document(
+    kind: ContentType,
     original: &[u8],
     head: &[u8],
     query: &Query,
     budget: u64,
     short: &str,
-) -> Result<(Vec<u8>, ContentType), String> {
-    if let Some(json) = compress::json::compress(original, query, budget, short) {
+) -> Result<(Option<Vec<u8>>, ContentType), String> {
+    if kind == ContentType::Html {
+        if let Some(view) = compress::html::render(original, query, budget, short) {
+            return Ok((Some(view.into_bytes()), ContentType::Html));
+        }
+    } else if let Some(json) = compress::json::compress(original, query, budget, short) {
         let tables = marker::count_of(json.tables as u64, "table", "tables");
         let fidelity = if json.lossless {
             "lossless".to_string()
@@ -515,10 +529,10 @@ fn render_document(
             marker::TAG
         );
         view.push_str(&json.body);
-        return Ok((view.into_bytes(), ContentType::Json));
+        return Ok((Some(view.into_bytes()), ContentType::Json));
     }
     let kind = detect::sniff_lines(head).kind;
-    let mut compressor = compress::for_type(kind, query, head);
+    let mut compressor = compress::for_type(kind, query, head, None);
     for_each_line(&mut &original[..], &mut |i, line, len| {
         observe(compressor.as_mut(), i, line, len);
     })

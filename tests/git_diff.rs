@@ -192,7 +192,7 @@ fn blame_prints_each_commit_once() {
 fn compress_lines(kind: ContentType, name: &str, budget: u64) -> (Vec<String>, Vec<u64>, String) {
     let input = read_fixture(name);
     let q = Query::default();
-    let mut c = compress::for_type(kind, &q, &input);
+    let mut c = compress::for_type(kind, &q, &input, None);
     let lines: Vec<String> = input
         .split(|&b| b == b'\n')
         .map(|l| String::from_utf8_lossy(l).into_owned())

@@ -8,9 +8,11 @@
 //! memory bounded by what is kept, not by the input's size.
 
 pub mod build;
+pub mod code;
 pub mod diagnostic;
 pub mod diff;
 pub mod git;
+pub mod html;
 pub mod json;
 pub mod lint;
 pub mod listing;
@@ -66,6 +68,11 @@ pub trait Compressor {
         let _ = index;
         out.extend_from_slice(line);
     }
+    /// After `select`: true when the input should pass through byte for byte rather
+    /// than as a view (a source file that does not parse, or fits the budget).
+    fn passes_through(&self) -> bool {
+        false
+    }
 }
 
 /// A line-oriented family's structural signature: given the first lines of an input
@@ -78,6 +85,7 @@ pub type Signature = fn(&[&[u8]]) -> Option<String>;
 /// diff).
 pub const SIGNATURES: &[(ContentType, Signature)] = &[
     (ContentType::Mixed, sections::sniff),
+    (ContentType::Html, html::sniff),
     (ContentType::Test, test::sniff),
     (ContentType::Diff, diff::sniff),
     (ContentType::Lint, lint::sniff),
@@ -85,10 +93,17 @@ pub const SIGNATURES: &[(ContentType, Signature)] = &[
     (ContentType::Git, git::sniff),
     (ContentType::Search, search::sniff),
     (ContentType::Listing, listing::sniff),
+    (ContentType::Code, code::sniff),
 ];
 
-/// The compressor for a content type, given the input's first block.
-pub fn for_type(kind: ContentType, query: &Query, head: &[u8]) -> Box<dyn Compressor> {
+/// The compressor for a content type, given the input's first block and the command
+/// that produced it, if known (it names a source file's language).
+pub fn for_type(
+    kind: ContentType,
+    query: &Query,
+    head: &[u8],
+    cmd: Option<&str>,
+) -> Box<dyn Compressor> {
     match kind {
         ContentType::Test => Box::new(test::TestCompressor::new(query)),
         // A command's route can be wrong about its output (`git show --stat` prints a
@@ -114,8 +129,14 @@ pub fn for_type(kind: ContentType, query: &Query, head: &[u8]) -> Box<dyn Compre
         }
         ContentType::Ndjson => Box::new(ndjson::NdjsonCompressor::new(query)),
         ContentType::Mixed => Box::new(sections::SectionsCompressor::new(query)),
-        // JSON is rendered whole by `json::compress`; this is its fallback.
-        ContentType::Json | ContentType::Text | ContentType::Binary => {
+        ContentType::Code => Box::new(code::CodeCompressor::new(
+            query,
+            cmd.and_then(code::Language::of_command)
+                .map(|(lang, _)| lang),
+        )),
+        // JSON and HTML are rendered whole (`json::compress`, `html::render`); this is
+        // their fallback.
+        ContentType::Json | ContentType::Html | ContentType::Text | ContentType::Binary => {
             Box::new(text::TextCompressor::new(query))
         }
     }

@@ -100,7 +100,8 @@ impl SectionsCompressor {
             ContentType::Mixed => ContentType::Text,
             kind => kind,
         };
-        let mut compressor = for_type(kind, &self.query, &head);
+        let command = (!section.command.is_empty()).then_some(section.command.as_str());
+        let mut compressor = for_type(kind, &self.query, &head, command);
         for (i, (line, tokens)) in std::mem::take(&mut section.pending).iter().enumerate() {
             compressor.observe(i as u64, line, *tokens);
         }

@@ -8,6 +8,7 @@
 //! split the output into sections.
 
 use super::{ContentType, Detection};
+use crate::compress::code::Language;
 
 /// (program, leading arguments) → family. A route matches when the program is the
 /// first word and the given arguments follow it in order (options such as `-C dir` or
@@ -163,6 +164,9 @@ pub fn route(cmd: &str) -> Option<Detection> {
         ContentType::Log if name.ends_with(".log") || name.contains(".log.") => {
             format!("command reads the log file {name}")
         }
+        ContentType::Code | ContentType::Html if !name.contains(' ') => {
+            format!("command reads the {} file {name}", kind.name())
+        }
         _ => format!("command `{name}` produces {} output", kind.name()),
     };
     Some(Detection { kind, evidence })
@@ -212,14 +216,34 @@ fn route_one(words: &[&str]) -> Option<(ContentType, String)> {
             return Some((*kind, name));
         }
     }
-    let reads_file = matches!(program, "cat" | "tail" | "head" | "less" | "zcat" | "bat");
-    let log_file = args
-        .iter()
-        .find(|w| w.ends_with(".log") || w.contains(".log."));
-    match (reads_file, log_file) {
-        (true, Some(file)) => Some((ContentType::Log, file.to_string())),
-        _ => None,
+    if !FILE_READERS.contains(&program) {
+        return None;
     }
+    args.iter()
+        .rev()
+        .find_map(|w| file_kind(w).map(|kind| (kind, w.to_string())))
+}
+
+/// Programs whose output is the content of the file (or URL) they are given.
+const FILE_READERS: &[&str] = &[
+    "cat", "tail", "head", "less", "more", "zcat", "bat", "batcat", "sed", "nl", "curl", "wget",
+];
+
+/// The family of a file's content by its name: `.log` files are logs, source files
+/// (by extension) are code, `.html` pages are HTML.
+fn file_kind(name: &str) -> Option<ContentType> {
+    let name = name.split(['?', '#']).next().unwrap_or(name);
+    if name.ends_with(".log") || name.contains(".log.") {
+        return Some(ContentType::Log);
+    }
+    if Language::of_path(name).is_some() {
+        return Some(ContentType::Code);
+    }
+    let lower = name.to_ascii_lowercase();
+    [".html", ".htm", ".xhtml"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+        .then_some(ContentType::Html)
 }
 
 /// Skips variable assignments (`RUST_BACKTRACE=1`) and wrappers (`npx`, `time`),
@@ -282,6 +306,15 @@ mod tests {
         assert_eq!(kind("tail -n 100 /var/log/app.log"), Some(ContentType::Log));
         assert_eq!(kind("docker ps"), None);
         assert_eq!(kind("cat README.md"), None);
+        assert_eq!(kind("cat src/x.py"), Some(ContentType::Code));
+        assert_eq!(kind("sed -n 120,200p src/lib.rs"), Some(ContentType::Code));
+        assert_eq!(kind("head -n 80 web/App.tsx"), Some(ContentType::Code));
+        assert_eq!(kind("cat docs/index.html"), Some(ContentType::Html));
+        assert_eq!(
+            kind("curl -s https://example.org/doc/benchmark.html"),
+            Some(ContentType::Html)
+        );
+        assert_eq!(kind("vim src/x.py"), None);
         assert_eq!(kind(""), None);
     }
 

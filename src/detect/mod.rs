@@ -37,6 +37,10 @@ pub enum ContentType {
     Listing,
     /// Several commands' output in a row, each after its shell prompt.
     Mixed,
+    /// Source code (Rust, Python, JavaScript, TypeScript, Go, Java, C, C++).
+    Code,
+    /// HTML pages.
+    Html,
     /// Prose and anything unrecognised.
     Text,
     /// Bytes that are not text.
@@ -57,6 +61,8 @@ impl ContentType {
             ContentType::Search => "search",
             ContentType::Listing => "listing",
             ContentType::Mixed => "mixed",
+            ContentType::Code => "code",
+            ContentType::Html => "html",
             ContentType::Text => "text",
             ContentType::Binary => "binary",
         }
