@@ -23,6 +23,7 @@ pub mod hash;
 pub mod json;
 pub mod lines;
 pub mod marker;
+pub mod pattern;
 pub mod pipeline;
 pub mod relevance;
 pub mod retrieve;

@@ -95,14 +95,14 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
     } else {
         None
     };
+    if pass_reason.is_some() {
+        // No detection: sniffing costs more than passing a small input through.
+        pass_through(&head, input, output, &mut report)?;
+        return Ok(finish(report, started));
+    }
     let detection = detect::detect(&head, opts.forced, opts.cmd.as_deref());
-    if pass_reason.is_some() || opts.lossless {
-        report.kind = if pass_reason.is_some() {
-            "pass"
-        } else {
-            detection.kind.name()
-        }
-        .into();
+    if opts.lossless {
+        report.kind = detection.kind.name().into();
         pass_through(&head, input, output, &mut report)?;
         return Ok(finish(report, started));
     }

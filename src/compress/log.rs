@@ -188,10 +188,9 @@ fn trim_punct(w: &[u8]) -> &[u8] {
 fn severe_words() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
+        crate::pattern::regex(
             r"(?i)panic|exception|traceback|\bfatal\b|segfault|segmentation fault|core dumped",
         )
-        .expect("static regex")
     })
 }
 
@@ -199,10 +198,9 @@ fn severe_words() -> &'static Regex {
 fn problem_words() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
+        crate::pattern::regex(
             r"(?i)error|fail|\bdenied\b|refused|timed? ?out|\babort|\bunable\b|\bcannot\b|can't|could not|not found|\binvalid\b|unexpected|\bkilled\b|corrupt|\bproblem|unreachable|\blost\b|\bbad\b|\bwarning\b|\bmissing\b",
         )
-        .expect("static regex")
     })
 }
 
@@ -1027,7 +1025,7 @@ fn mostly_stamped(head: &[u8]) -> bool {
 fn find_time(line: &[u8]) -> Option<String> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(
+        crate::pattern::regex(
             r"(?x)
             \d{4}-\d{2}-\d{2}[\x20T]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?  # ISO 8601
             | \d{4}/\d{1,2}/\d{1,2}[\x20:]\d{2}:\d{2}:\d{2}                             # 2016/9/27 20:30:31
@@ -1037,7 +1035,6 @@ fn find_time(line: &[u8]) -> Option<String> {
             | \d{1,2}\.\d{1,2}\ \d{2}:\d{2}:\d{2}                                    # Proxifier 10.30 16:49:06
             ",
         )
-        .expect("static regex")
     });
     let head = &line[..line.len().min(80)];
     re.find(head)

@@ -134,8 +134,9 @@ pub fn classify(line: &[u8]) -> Kind<'_> {
 pub fn lint_named_in(line: &[u8]) -> Option<&[u8]> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"#\[(?:warn|deny|forbid)\(([\w:]+)\)\]|rust-clippy/[\w/.-]*index\.html#([\w]+)")
-            .expect("static regex")
+        crate::pattern::regex(
+            r"#\[(?:warn|deny|forbid)\(([\w:]+)\)\]|rust-clippy/[\w/.-]*index\.html#([\w]+)",
+        )
     });
     let caps = re.captures(line)?;
     caps.get(1).or_else(|| caps.get(2)).map(|m| m.as_bytes())
@@ -145,10 +146,9 @@ pub fn lint_named_in(line: &[u8]) -> Option<&[u8]> {
 pub fn is_problem(line: &[u8]) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
+        crate::pattern::regex(
             r"(?i)\berror\b|\bfail(ed|ure)?\b|\bfatal\b|panicked|traceback|exception|undefined reference|cannot find|not found|permission denied|segmentation fault|killed",
         )
-        .expect("static regex")
     })
     .is_match(line)
 }
@@ -157,7 +157,7 @@ pub fn is_problem(line: &[u8]) -> bool {
 fn summaries() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
     SET.get_or_init(|| {
-        RegexSet::new([
+        crate::pattern::regex_set([
             // cargo and rustc
             r"^\s*Finished\s.*(profile|target)",
             r"^(warning|error): .*\bgenerated \d+ warnings?",
@@ -191,7 +191,6 @@ fn summaries() -> &'static RegexSet {
             r"^(EXIT|exit|BUILD_RC|RC|rc|status)[=: ]\s*-?\d+$",
             r"^exit status \d+$",
         ])
-        .expect("static regex set")
     })
 }
 
@@ -199,7 +198,7 @@ fn summaries() -> &'static RegexSet {
 fn headings() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
     SET.get_or_init(|| {
-        RegexSet::new([
+        crate::pattern::regex_set([
             // pylint
             r"^\*{5,} Module \S",
             // gcc and clang context
@@ -215,7 +214,6 @@ fn headings() -> &'static RegexSet {
             // linker context
             r"^(/usr/bin/)?ld: \S+: in function ",
         ])
-        .expect("static regex set")
     })
 }
 
@@ -311,7 +309,7 @@ fn progress(line: &[u8]) -> Option<&'static str> {
     }
     static SET: OnceLock<RegexSet> = OnceLock::new();
     let set = SET.get_or_init(|| {
-        RegexSet::new([
+        crate::pattern::regex_set([
             // progress bars: pip's rich bars, tqdm, percentages
             r"━━|██|\|#{3,}|\[[=#>-]{3,}",
             r"^\s*\[\s*\d+%\]",
@@ -323,7 +321,6 @@ fn progress(line: &[u8]) -> Option<&'static str> {
             // cargo: a failed build command repeated in full
             r"process didn't exit successfully: `",
         ])
-        .expect("static regex set")
     });
     let matched = set.matches(line);
     if matched.matched(0) || matched.matched(1) || matched.matched(2) {
@@ -387,7 +384,7 @@ fn shapes() -> &'static [Regex] {
             r"^(.+?): (undefined reference to|multiple definition of) (.+)$",
         ]
         .iter()
-        .map(|re| Regex::new(re).expect("static regex"))
+        .map(|re| crate::pattern::regex(re))
         .collect()
     })
 }
@@ -502,8 +499,7 @@ fn detail(line: &[u8]) -> Option<Detail> {
     }
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"^(?:\d+ *(?:[|+-]|\s)|\.\.\.$|(?:help|note|hint|suggestion)(?:\[[\w:-]+\])?: |Caused by:$|= )")
-            .expect("static regex")
+        crate::pattern::regex(r"^(?:\d+ *(?:[|+-]|\s)|\.\.\.$|(?:help|note|hint|suggestion)(?:\[[\w:-]+\])?: |Caused by:$|= )")
     });
     re.is_match(line).then_some(Detail::Body)
 }

@@ -41,10 +41,9 @@ pub struct BlameLine<'a> {
 fn blame_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
+        crate::pattern::regex(
             r"^(?P<id>(?P<hash>\^?[0-9a-f]{7,40})(?: [^(]*?)?) \((?P<author>.*?) +(?P<date>\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2} [+-]\d{4})?) +(?P<n>\d+)\)(?P<code> .*)?$",
         )
-        .expect("static regex")
     })
 }
 

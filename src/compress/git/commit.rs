@@ -104,18 +104,16 @@ pub fn short_date(value: &[u8]) -> String {
 fn stat_line_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^ \S.*? +\| +(?:\d+(?: [+-]+)?|Bin(?: \d+ -> \d+ bytes)?)$")
-            .expect("static regex")
+        crate::pattern::regex(r"^ \S.*? +\| +(?:\d+(?: [+-]+)?|Bin(?: \d+ -> \d+ bytes)?)$")
     })
 }
 
 fn stat_summary_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
+        crate::pattern::regex(
             r"^ (\d+) files? changed(?:, (\d+) insertions?\(\+\))?(?:, (\d+) deletions?\(-\))?$",
         )
-        .expect("static regex")
     })
 }
 

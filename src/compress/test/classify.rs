@@ -97,14 +97,10 @@ pub enum Kind {
     Other,
 }
 
-fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("static regex")
-}
-
 macro_rules! regex {
     ($pattern:expr) => {{
         static RE: OnceLock<Regex> = OnceLock::new();
-        RE.get_or_init(|| re($pattern))
+        RE.get_or_init(|| crate::pattern::regex($pattern))
     }};
 }
 
@@ -206,7 +202,7 @@ fn suite(line: &[u8]) -> Option<Outcome> {
 fn summary(line: &[u8]) -> bool {
     static SET: OnceLock<RegexSet> = OnceLock::new();
     SET.get_or_init(|| {
-        RegexSet::new([
+        crate::pattern::regex_set([
             r"^test result: ",
             r"^error: (?:test failed|\d+ targets? failed|doctest failed)",
             r"^all doctests ran in ",
@@ -228,7 +224,6 @@ fn summary(line: &[u8]) -> bool {
             r"^\d+% tests passed, \d+ tests failed",
             r"(?:^|: )\d+ passed, \d+ failed\b",
         ])
-        .expect("static regexes")
     })
     .is_match(line)
 }
@@ -236,7 +231,7 @@ fn summary(line: &[u8]) -> bool {
 fn failure_header(line: &[u8]) -> bool {
     static SET: OnceLock<RegexSet> = OnceLock::new();
     SET.get_or_init(|| {
-        RegexSet::new([
+        crate::pattern::regex_set([
             r"^---- .+ stdout ----$",
             r"^_{3,} .+ _{3,}$",
             r"^\s*● ",
@@ -246,7 +241,6 @@ fn failure_header(line: &[u8]) -> bool {
             r"^\s+(?:FAIL|SIGSEGV|SIGABRT|TIMEOUT) \[\s*[\d.]+s\] ",
             r"^--- (?:STDOUT|STDERR): ",
         ])
-        .expect("static regexes")
     })
     .is_match(line)
 }
@@ -254,7 +248,7 @@ fn failure_header(line: &[u8]) -> bool {
 fn section(line: &[u8]) -> bool {
     static SET: OnceLock<RegexSet> = OnceLock::new();
     SET.get_or_init(|| {
-        RegexSet::new([
+        crate::pattern::regex_set([
             r"^failures:$",
             r"^=+ [\w ]+ =+$",
             r"^⎯+ .+ ⎯+$",
@@ -262,7 +256,6 @@ fn section(line: &[u8]) -> bool {
             r"^(?:Failures|Pending|Failed examples|Summary of all failing tests):",
             r"^[=-]{20,}$",
         ])
-        .expect("static regexes")
     })
     .is_match(line)
 }
@@ -280,7 +273,7 @@ fn progress(line: &[u8]) -> bool {
 fn frame(line: &[u8]) -> bool {
     static SET: OnceLock<RegexSet> = OnceLock::new();
     SET.get_or_init(|| {
-        RegexSet::new([
+        crate::pattern::regex_set([
             // Rust: `  3: crate::f` and `        at ./src/a.rs:3:9`; JS and Java `at f (a.js:1:2)`.
             r"^\s+\d+: \S",
             r"^\s+at \S",
@@ -297,7 +290,6 @@ fn frame(line: &[u8]) -> bool {
             r"^\s*❯ \S+:\d+:\d+",
             r"^\s+\.\.\. \d+ more$",
         ])
-        .expect("static regexes")
     })
     .is_match(line)
 }
@@ -307,7 +299,7 @@ fn frame(line: &[u8]) -> bool {
 pub fn is_foreign_frame(line: &[u8]) -> bool {
     static SET: OnceLock<RegexSet> = OnceLock::new();
     SET.get_or_init(|| {
-        RegexSet::new([
+        crate::pattern::regex_set([
             r"/rustc/|/\.cargo/registry/|/\.rustup/|library/(?:std|core|alloc)/",
             r"^\s+\d+: (?:std::|core::|alloc::|test::|__rustc::|<(?:fn\(|std::|core::|alloc::|F as |test::))",
             r"node_modules|node:internal|\(node:|\(<anonymous>\)|\(internal/",
@@ -318,7 +310,6 @@ pub fn is_foreign_frame(line: &[u8]) -> bool {
             r"^\s+at (?:java\.|javax\.|jdk\.|sun\.|org\.junit\.|org\.apache\.maven\.)",
             r"^\s+\d+: (?:doctest_runner|<doctest_runner)",
         ])
-        .expect("static regexes")
     })
     .is_match(line)
 }

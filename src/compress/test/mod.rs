@@ -654,21 +654,22 @@ fn names_exactly(line: &[u8], name: &[u8]) -> bool {
 /// A listing line marked as the one a failure points at (`> 16 |`).
 fn regex_pointed() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^\s*>\s*\d+\s?\|").expect("static regex"))
+    RE.get_or_init(|| crate::pattern::regex(r"^\s*>\s*\d+\s?\|"))
 }
 
 /// A coverage table's totals row.
 fn regex_coverage_total() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^\s*(?:All files|TOTAL)\s").expect("static regex"))
+    RE.get_or_init(|| crate::pattern::regex(r"^\s*(?:All files|TOTAL)\s"))
 }
 
 /// Words that make a line outside any failure's details must-keep.
 fn severe() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\bpanic|exception|traceback|segmentation fault|core dumped|\bfatal\b")
-            .expect("static regex")
+        crate::pattern::regex(
+            r"(?i)\bpanic|exception|traceback|segmentation fault|core dumped|\bfatal\b",
+        )
     })
 }
 
