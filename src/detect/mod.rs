@@ -93,7 +93,16 @@ pub fn detect(head: &[u8], forced: Option<ContentType>, cmd: Option<&str>) -> De
         };
     }
     if let Some(d) = cmd.and_then(command::route) {
-        return d;
+        // Output that is JSON reads as JSON whatever the command (`ruff check
+        // --output-format json`, `cargo build --message-format=json`), unless the
+        // command's own family reads that JSON (`rg --json`).
+        return match sniff::json(head) {
+            Some(json) if json.kind != d.kind => Detection {
+                evidence: format!("{}, though {}", json.evidence, d.evidence),
+                ..json
+            },
+            _ => d,
+        };
     }
     sniff::sniff(head)
 }
@@ -135,6 +144,17 @@ mod tests {
         assert_eq!(detect(&ndjson, None, None).kind, ContentType::Ndjson);
         let apache = b"[Sun Dec 04 04:47:44 2005] [notice] ok\n".repeat(5);
         assert_eq!(detect(&apache, None, None).kind, ContentType::Log);
+    }
+
+    #[test]
+    fn json_output_is_json_whatever_the_command() {
+        let report = b"[\n  {\n    \"code\": \"S101\",\n    \"filename\": \"a.py\"\n  }\n]\n";
+        let d = detect(report, None, Some("ruff check src --output-format json"));
+        assert_eq!(d.kind, ContentType::Json, "{}", d.evidence);
+        assert!(d.evidence.contains("ruff"), "{}", d.evidence);
+        let messages = b"{\"reason\":\"compiler-artifact\"}\n{\"reason\":\"build-finished\"}\n";
+        let d = detect(messages, None, Some("cargo build --message-format=json"));
+        assert_eq!(d.kind, ContentType::Ndjson, "{}", d.evidence);
     }
 
     #[test]

@@ -12,8 +12,15 @@ const SAMPLE_LINES: usize = 200;
 const JSON_BANNER_LINES: usize = 8;
 
 /// JSON when, after at most a few banner lines, a line opens an object or array
-/// whose first token is valid JSON; otherwise logs or text.
+/// whose first token is valid JSON; otherwise a line family, logs or text.
 pub fn sniff(head: &[u8]) -> Detection {
+    json(head).unwrap_or_else(|| sniff_lines(head))
+}
+
+/// JSON or JSON Lines, if the first block is: a JSON document after at most a few
+/// banner lines, or lines that are each a whole object (read by a line family whose
+/// own format that is, such as `rg --json`, else as JSON Lines).
+pub fn json(head: &[u8]) -> Option<Detection> {
     let mut offset = 0;
     for (n, line) in head
         .split_inclusive(|&b| b == b'\n')
@@ -24,26 +31,26 @@ pub fn sniff(head: &[u8]) -> Detection {
         if matches!(trimmed.first(), Some(b'{' | b'[')) {
             if is_json_lines(&head[offset..]) {
                 // A family whose own format is JSON Lines (`rg --json`) reads it.
-                return family(head).unwrap_or_else(|| Detection {
+                return Some(family(head).unwrap_or_else(|| Detection {
                     kind: ContentType::Ndjson,
                     evidence: "lines that are each a whole JSON object".into(),
-                });
+                }));
             }
             if opens_json(&head[offset + (line.len() - trimmed.len())..]) {
-                return Detection {
+                return Some(Detection {
                     kind: ContentType::Json,
                     evidence: if n == 0 {
                         "starts with a JSON object or array".into()
                     } else {
                         format!("a JSON object or array after {n} banner lines")
                     },
-                };
+                });
             }
             break;
         }
         offset += line.len();
     }
-    sniff_lines(head)
+    None
 }
 
 /// True when the first two non-blank lines are each a whole one-line object.
