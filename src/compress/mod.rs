@@ -91,8 +91,8 @@ pub fn for_type(kind: ContentType, query: &Query, head: &[u8]) -> Box<dyn Compre
         | ContentType::Lint
         | ContentType::Diff
         | ContentType::Git
-        | ContentType::Search
         | ContentType::Listing => Box::new(log::LogCompressor::new(query, head)),
+        ContentType::Search => Box::new(search::SearchCompressor::new(query, head)),
         // JSON is rendered whole by `json::compress`; this is its fallback.
         ContentType::Json | ContentType::Text | ContentType::Binary => {
             Box::new(text::TextCompressor::new(query))
