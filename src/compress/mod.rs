@@ -90,8 +90,8 @@ pub fn for_type(kind: ContentType, query: &Query, head: &[u8]) -> Box<dyn Compre
         | ContentType::Build
         | ContentType::Lint
         | ContentType::Diff
-        | ContentType::Git
-        | ContentType::Listing => Box::new(log::LogCompressor::new(query, head)),
+        | ContentType::Git => Box::new(log::LogCompressor::new(query, head)),
+        ContentType::Listing => Box::new(listing::ListingCompressor::new(query, head)),
         ContentType::Search => Box::new(search::SearchCompressor::new(query, head)),
         // JSON is rendered whole by `json::compress`; this is its fallback.
         ContentType::Json | ContentType::Text | ContentType::Binary => {

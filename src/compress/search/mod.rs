@@ -20,7 +20,7 @@
 //! header gives the totals of matches and files and how many files are not shown.
 
 mod format;
-mod plan;
+pub(super) mod plan;
 pub(super) mod rank;
 
 use std::collections::{HashMap, HashSet};

@@ -24,6 +24,12 @@ const QUERY_SHARE: f64 = 0.5;
 const MAX_SIMILAR_QUERY_LINES: usize = 3;
 /// Further query lines offered, best first, while they score at least that share.
 const MAX_QUERY_OFFERED: usize = 48;
+/// Query lines offered after every group has its first line score at least this
+/// share of the best line: a question in several parts matches each answer with
+/// only some of its words.
+const OFFER_SHARE: f64 = 0.2;
+/// Share of the budget the groups' first lines may take.
+const FIRST_ROUND_SHARE: f64 = 0.5;
 /// Estimated tokens of one marker line.
 const MARKER_COST: u64 = 30;
 
@@ -32,6 +38,8 @@ const MARKER_COST: u64 = 30;
 /// splits a run of left-out lines), and the templates already shown.
 pub struct Plan {
     pub picker: Picker,
+    /// Tokens charged so far.
+    spent: u64,
     shown_files: HashSet<u32, FastBuild>,
     /// Kept lines per template.
     shown_templates: HashMap<u64, usize, FastBuild>,
@@ -44,6 +52,7 @@ impl Plan {
     pub fn new(lines: &[Line], heading_costs: Vec<u32>, budget: u64) -> Plan {
         Plan {
             picker: Picker::new(budget),
+            spent: 0,
             shown_files: HashSet::default(),
             shown_templates: HashMap::default(),
             lines: lines.to_vec(),
@@ -93,6 +102,7 @@ impl Plan {
 
     pub fn must(&mut self, index: u64) {
         let cost = self.cost(index);
+        self.spent += cost;
         self.picker.must(index, cost, None);
         self.note_kept(index);
         self.context(index);
@@ -103,6 +113,7 @@ impl Plan {
         if !self.picker.offer(index, cost, None) {
             return false;
         }
+        self.spent += cost;
         self.note_kept(index);
         self.context(index);
         true
@@ -142,10 +153,12 @@ impl Plan {
 /// Chooses the lines of a view over budget, in this order until the budget is spent:
 /// 1. the lines that best match the query (`ranked`, best first), with their
 ///    context: must-keep, a few of each template;
-/// 2. every group (file, directory) not `folded`, best-matching first: its best
-///    line, then lines unlike those already shown, up to a per-group cap (so one
-///    group with 300 lines cannot hide the 17 elsewhere);
-/// 3. further query lines.
+/// 2. every group (file, directory) not `folded`, best-matching first, gets its best
+///    line (so one group with 300 lines cannot hide the 17 elsewhere), while no more
+///    than a share of the budget is spent, since a listing of 2,000 directories
+///    cannot show them all;
+/// 3. further lines that match the query well;
+/// 4. more lines per group, unlike those already shown, up to a per-group cap.
 ///
 /// Returns the plan and the lines kept for the query.
 pub fn choose(
@@ -187,8 +200,7 @@ pub fn choose(
         }
     }
 
-    // 2. Every file, best first: its best line, then up to a per-file cap of
-    // lines unlike those already shown.
+    // 2. Every group, best first.
     for (i, l) in lines.iter().enumerate() {
         if let Some(list) = candidates.get_mut(l.file as usize) {
             if l.kind == Kind::Match
@@ -206,44 +218,57 @@ pub fn choose(
             .then(a.cmp(&b))
     });
     let per_group = (TARGET_LINES / heading_count.max(1)).clamp(MIN_PER_GROUP, MAX_PER_GROUP);
-    'rounds: for round in [1, per_group] {
-        for &file in order.iter().filter(|&&f| !folded[f as usize]) {
-            let list = &candidates[file as usize];
-            let mut taken = list.iter().filter(|&&i| plan.picker.contains(i)).count();
-            // A file's first line need not be new; later ones must.
-            let fresh = list
-                .iter()
-                .find(|&&i| plan.new_template(i))
-                .or(list.first());
-            let picks: Vec<u64> = if taken == 0 {
-                fresh.copied().into_iter().collect()
-            } else {
-                list.iter()
-                    .copied()
-                    .filter(|&i| plan.new_template(i))
-                    .collect()
-            };
-            for index in picks {
-                if taken >= round {
-                    break;
-                }
-                if plan.picker.contains(index) {
-                    continue;
-                }
-                if !plan.offer(index) {
-                    break 'rounds;
-                }
-                taken += 1;
-            }
+    let groups: Vec<u32> = order.into_iter().filter(|&f| !folded[f as usize]).collect();
+    // Every group's best line, while a share of the budget is left for the query.
+    for &group in &groups {
+        if plan.spent >= (FIRST_ROUND_SHARE * budget as f64) as u64 {
+            break;
+        }
+        let list = &candidates[group as usize];
+        if list.iter().any(|&i| plan.picker.contains(i)) {
+            continue;
+        }
+        // A group's first line need not be new.
+        let first = list
+            .iter()
+            .find(|&&i| plan.new_template(i))
+            .or(list.first());
+        if let Some(&index) = first {
+            plan.offer(index);
         }
     }
-    // 3. Further query lines, while the budget lasts.
-    let strong_lines = ranked
+
+    // 3. Further query lines.
+    let query_lines = ranked
         .iter()
         .take(MAX_QUERY_OFFERED)
-        .take_while(|r| r.0 >= QUERY_SHARE * best);
-    for &(_, index) in strong_lines {
+        .take_while(|r| r.0 >= OFFER_SHARE * best);
+    for &(_, index) in query_lines {
         if plan.shown_like(index) < MAX_SIMILAR_QUERY_LINES && plan.offer(index) {
+            relevant.insert(index);
+        }
+    }
+
+    // 4. More lines per group, unlike those already shown, up to the cap.
+    'groups: for &group in &groups {
+        let list = &candidates[group as usize];
+        let mut taken = list.iter().filter(|&&i| plan.picker.contains(i)).count();
+        for &index in list {
+            if taken >= per_group {
+                break;
+            }
+            if plan.picker.contains(index) || !plan.new_template(index) {
+                continue;
+            }
+            if !plan.offer(index) {
+                break 'groups;
+            }
+            taken += 1;
+        }
+    }
+    // Every kept line that matches the query well is shown whole, however it came in.
+    for &(_, index) in ranked.iter().take_while(|r| r.0 >= OFFER_SHARE * best) {
+        if plan.picker.contains(index) {
             relevant.insert(index);
         }
     }
