@@ -260,16 +260,11 @@ impl Compressor for ListingCompressor {
                 d.heading.get_or_insert(index);
             }
         }
+        let full = full_path(&entry);
         let dir = match entry.kind {
-            Kind::Match => self.dir_of(&entry.dir),
+            Kind::Match => self.dir_of(group_path(&entry, &full)),
             _ => NO_FILE,
         };
-        // Relevance: the entry's full path.
-        let mut full = entry.dir.clone();
-        if !full.is_empty() && !full.ends_with(b"/") {
-            full.push(b'/');
-        }
-        full.extend_from_slice(entry.name);
         self.scorer.observe(
             index,
             if entry.kind == Kind::Match {
@@ -316,11 +311,23 @@ impl Compressor for ListingCompressor {
         }
         let tracked_all = self.lines.len() as u64 == self.total_lines;
         if tracked_all && self.whole_cost() <= ctx.budget {
-            let keep = (0..self.total_lines)
+            // Everything fits, but heavy directories still fold to their first line.
+            let mut first_seen: HashSet<u32, FastBuild> = HashSet::default();
+            let keep: Vec<Kept> = (0..self.total_lines)
+                .filter(|&i| {
+                    let l = &self.lines[i as usize];
+                    !self.dirs.get(l.file as usize).is_some_and(|d| d.heavy)
+                        || first_seen.insert(l.file)
+                })
                 .map(|index| Kept { index, note: None })
                 .collect();
+            let all = keep.len() as u64 == self.total_lines;
+            for d in self.dirs.iter_mut().filter(|d| d.heavy) {
+                d.cut = true;
+                d.grouped = false;
+            }
             return Selection {
-                header: Some(self.header(self.lines.len(), true, false)),
+                header: Some(self.header(keep.len(), all, false)),
                 keep,
             };
         }
@@ -344,7 +351,9 @@ impl Compressor for ListingCompressor {
     fn label(&self, line: &[u8]) -> Option<&'static str> {
         let entry = read_line(self.layout, line, &[], b"");
         match entry.kind {
-            Kind::Match if heavy_prefix(&entry.dir).is_some() => Some("in folded directories"),
+            Kind::Match if heavy_prefix(&full_path(&entry)).is_some() => {
+                Some("in folded directories")
+            }
             Kind::Match => Some("entries"),
             Kind::Heading => Some("directories"),
             _ => None,
@@ -362,9 +371,11 @@ impl Compressor for ListingCompressor {
             self.show_stack.truncate(entry.depth);
             self.show_stack.push(entry.name.to_vec());
         }
+        let full = full_path(&entry);
         let dir = match entry.kind {
             Kind::Match => {
-                let path = heavy_prefix(&entry.dir).map_or(&entry.dir[..], |end| &entry.dir[..end]);
+                let path = group_path(&entry, &full);
+                let path = heavy_prefix(path).map_or(path, |end| &path[..end]);
                 self.by_path
                     .get(&hash_bytes(path, 5))
                     .copied()
@@ -377,7 +388,7 @@ impl Compressor for ListingCompressor {
         match self.layout {
             Layout::Paths if grouped => {
                 if self.open != dir {
-                    out.extend_from_slice(&entry.dir);
+                    out.extend_from_slice(&self.dirs[dir as usize].path);
                     out.push(b'/');
                     if let Some(summary) = self.summary(dir) {
                         out.extend_from_slice(b"  ");
@@ -386,8 +397,11 @@ impl Compressor for ListingCompressor {
                     out.push(b'\n');
                     self.open = dir;
                 }
+                // The entry's path below the heading: its name, or more under a
+                // heavy directory, which groups everything beneath it.
+                let below = self.dirs.get(dir as usize).map_or(0, |d| d.path.len() + 1);
                 out.extend_from_slice(b"  ");
-                out.extend_from_slice(entry.name);
+                out.extend_from_slice(line.get(below..).unwrap_or(entry.name));
             }
             Layout::Tree if entry.kind == Kind::Match => {
                 out.extend(std::iter::repeat_n(b' ', 2 * entry.depth));
@@ -419,10 +433,11 @@ impl ListingCompressor {
             let index = i as u64;
             match l.kind {
                 Kind::Summary => plan.picker.must(index, u64::from(l.cost), None),
-                Kind::Match if self.dirs.get(l.file as usize).is_some_and(|d| d.heavy) => {
-                    if heavy_seen.insert(l.file) {
-                        plan.must(index);
-                    }
+                Kind::Match
+                    if self.dirs.get(l.file as usize).is_some_and(|d| d.heavy)
+                        && heavy_seen.insert(l.file) =>
+                {
+                    plan.must(index);
                 }
                 _ => {}
             }
@@ -452,6 +467,25 @@ impl ListingCompressor {
                 plan.picker.must(index, u64::from(dir.heading_cost), None);
             }
         }
+    }
+}
+
+/// `dir/name` of an entry.
+fn full_path(entry: &Entry) -> Vec<u8> {
+    let mut full = entry.dir.clone();
+    if !full.is_empty() && !full.ends_with(b"/") {
+        full.push(b'/');
+    }
+    full.extend_from_slice(entry.name);
+    full
+}
+
+/// The path an entry is grouped under: its directory, or the heavy directory it is
+/// in or is (`./target` itself opens the folded `./target`).
+fn group_path<'e>(entry: &'e Entry, full: &'e [u8]) -> &'e [u8] {
+    match heavy_prefix(full) {
+        Some(end) => &full[..end],
+        None => &entry.dir,
     }
 }
 
@@ -714,6 +748,25 @@ fn sniff_layout(lines: &[&[u8]]) -> Option<(Layout, String)> {
         return Some((
             Layout::Paths,
             format!("{paths} paths, one per line (`find`)"),
+        ));
+    }
+    // `find dir` and `fd`: relative paths under one top directory.
+    let top = lines[0].split(|&b| b == b'/').next().unwrap_or_default();
+    let under = lines
+        .iter()
+        .filter(|l| {
+            l.starts_with(top)
+                && (l.len() == top.len() || l.get(top.len()) == Some(&b'/'))
+                && !l.iter().any(|b| matches!(b, b' ' | b'\t' | b':'))
+        })
+        .count();
+    if !top.is_empty() && under >= 3 && share(under) >= 0.9 {
+        return Some((
+            Layout::Paths,
+            format!(
+                "{under} paths under {}, one per line",
+                String::from_utf8_lossy(top)
+            ),
         ));
     }
     None

@@ -92,8 +92,8 @@ impl Layout {
                 prefixed += 1;
                 continue;
             }
-            if let Some((kind, path, _, _)) = split_numbered(line, current) {
-                if looks_like_path(path) {
+            if let Some((kind, path, _, text)) = split_numbered(line, current) {
+                if looks_like_path(path) && !is_diagnostic(text) {
                     prefixed += 1;
                     matches += usize::from(kind == Kind::Match);
                     current = Some(path);
@@ -195,13 +195,13 @@ fn read_prefixed<'a>(line: &'a [u8], current: Option<&[u8]>, numbered: bool) -> 
     }
 }
 
+/// (kind, path, line number, text) of a `path:12:text` line.
+type Numbered<'a> = (Kind, &'a [u8], &'a [u8], &'a [u8]);
+
 /// `path:12:text` (a match) or `path-12-text` (context): the first place where a
 /// colon or dash, digits and the same punctuation again follow a non-empty path;
 /// the current file's path is tried first.
-fn split_numbered<'a>(
-    line: &'a [u8],
-    current: Option<&[u8]>,
-) -> Option<(Kind, &'a [u8], &'a [u8], &'a [u8])> {
+fn split_numbered<'a>(line: &'a [u8], current: Option<&[u8]>) -> Option<Numbered<'a>> {
     if let Some(path) = current.filter(|p| !p.is_empty() && line.starts_with(p)) {
         if let Some(found) = numbered_at(line, path.len()) {
             return Some(found);
@@ -224,7 +224,7 @@ fn split_numbered<'a>(
 }
 
 /// The numbered split when `line[at]` starts `:12:` or `-12-`.
-fn numbered_at(line: &[u8], at: usize) -> Option<(Kind, &[u8], &[u8], &[u8])> {
+fn numbered_at(line: &[u8], at: usize) -> Option<Numbered<'_>> {
     let punct = *line.get(at)?;
     let kind = match punct {
         b':' => Kind::Match,
@@ -244,6 +244,23 @@ fn numbered_at(line: &[u8], at: usize) -> Option<(Kind, &[u8], &[u8], &[u8])> {
         &line[at + 1..at + 1 + digits],
         &line[at + 2 + digits..],
     ))
+}
+
+/// A compiler's or linter's message after `path:line:` (`5: error: …`,
+/// `0: C0414: …`): lint and build output, not search results.
+fn is_diagnostic(text: &[u8]) -> bool {
+    let digits = text.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || text.get(digits) != Some(&b':') {
+        return false;
+    }
+    let rest = text[digits + 1..].trim_ascii_start();
+    let word: &[u8] = rest
+        .split(|&b| b == b':' || b == b' ')
+        .next()
+        .unwrap_or_default();
+    let code =
+        word.len() >= 4 && word[0].is_ascii_uppercase() && word[1..].iter().all(u8::is_ascii_digit);
+    code || matches!(word, b"error" | b"warning" | b"note" | b"fatal")
 }
 
 /// `12:text` or `12-text`: (kind, number, text).
