@@ -124,9 +124,9 @@ pub fn for_type(
         }
         ContentType::Build => Box::new(build::compressor(query)),
         ContentType::Lint => Box::new(lint::compressor(query)),
-        ContentType::Log | ContentType::Search | ContentType::Listing => {
-            Box::new(log::LogCompressor::new(query, head))
-        }
+        ContentType::Log => Box::new(log::LogCompressor::new(query, head)),
+        ContentType::Listing => Box::new(listing::ListingCompressor::new(query, head)),
+        ContentType::Search => Box::new(search::SearchCompressor::new(query, head)),
         ContentType::Ndjson => Box::new(ndjson::NdjsonCompressor::new(query)),
         ContentType::Mixed => Box::new(sections::SectionsCompressor::new(query)),
         ContentType::Code => Box::new(code::CodeCompressor::new(
