@@ -81,7 +81,18 @@ fn opens_json(text: &[u8]) -> bool {
                 .iter()
                 .take_while(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
                 .count();
-            matches!(trim_ascii_start(&rest[n..]).first(), Some(b',' | b']'))
+            let after = trim_ascii_start(&rest[n..]);
+            match after.first() {
+                Some(b',') => true,
+                // `[4096]  src` (tree -s) is a bracketed size, not an array.
+                Some(b']') => {
+                    let line_rest = after[1..].split(|&b| b == b'\n').next().unwrap_or(&[]);
+                    line_rest
+                        .iter()
+                        .all(|b| b.is_ascii_whitespace() || b",]}".contains(b))
+                }
+                _ => false,
+            }
         }
         (b'[', Some(_)) => {
             let word = ["true", "false", "null"]
@@ -162,6 +173,14 @@ fn family(head: &[u8]) -> Option<Detection> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bracketed_sizes_are_not_json() {
+        let tree = b"[       4096]  .\n\xe2\x94\x9c\xe2\x94\x80\xe2\x94\x80 [  48006]  git.rs\n";
+        assert_ne!(sniff(tree).kind, ContentType::Json);
+        assert_eq!(sniff(b"[4096]\n").kind, ContentType::Json);
+        assert_eq!(sniff(b"[1,\n2]\n").kind, ContentType::Json);
+    }
 
     #[test]
     fn logs_and_prose() {
