@@ -362,19 +362,47 @@ enum Show {
     Folded,
 }
 
-/// Lines of a dropped block (a script) that hold a query anchor or word.
+/// Query words (stemmed) that ask about the requests a page makes.
+const REQUEST_WORDS: &[&str] = &[
+    "endpoint", "request", "api", "url", "fetch", "poll", "http", "network", "route", "call",
+];
+/// Script calls that make a request or schedule one (how often a page polls).
+const REQUEST_CALLS: &[&str] = &[
+    "fetch(",
+    "XMLHttpRequest",
+    "axios",
+    ".ajax(",
+    "$.get(",
+    "$.post(",
+    "WebSocket(",
+    "EventSource(",
+    "setInterval(",
+];
+
+/// Lines of a dropped block (a script) that hold a query anchor or word, or, when the
+/// query asks about requests or endpoints, a request call: the URL a page fetches is
+/// rarely spelled with the query's words.
 fn relevant_lines(source: &[&str], block: &Block, query: &Query) -> Vec<u64> {
     if query.is_empty() {
         return Vec::new();
     }
+    let asks_requests = query
+        .terms()
+        .iter()
+        .any(|t| REQUEST_WORDS.contains(&t.as_str()));
     let mut tf = Vec::new();
     (block.first..=block.last.min(source.len() as u64))
         .filter(|&l| {
             let line = source[(l - 1) as usize].as_bytes();
-            query.anchor_hits(line) > 0 || {
-                query.term_freqs(&split_identifiers(line), &mut tf);
-                tf.iter().any(|&t| t > 0)
-            }
+            query.anchor_hits(line) > 0
+                || (asks_requests
+                    && REQUEST_CALLS
+                        .iter()
+                        .any(|c| memchr::memmem::find(line, c.as_bytes()).is_some()))
+                || {
+                    query.term_freqs(&split_identifiers(line), &mut tf);
+                    tf.iter().any(|&t| t > 0)
+                }
         })
         .collect()
 }
@@ -496,6 +524,18 @@ mod tests {
         .unwrap();
         assert!(view.contains("var statsPollMs = 5000;"), "{view}");
         assert!(!view.contains("var other"), "{view}");
+    }
+
+    #[test]
+    fn script_requests_are_shown_when_the_query_asks_about_endpoints() {
+        let page = PAGE.replace(
+            "var other = 1;",
+            "const r = await fetch('/stats');\nvar other = 1;",
+        );
+        let view =
+            |q: &str| render(page.as_bytes(), &Query::parse(q), 4000, "0123456789ab").unwrap();
+        assert!(view("which endpoints are called").contains("await fetch('/stats');"));
+        assert!(!view("what is the title").contains("fetch("));
     }
 
     #[test]

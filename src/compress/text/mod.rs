@@ -1,0 +1,402 @@
+//! Plain text and documents: the fallback for anything no other compressor claims.
+//!
+//! Identical lines fold into their first occurrence with a count. A document with
+//! headings (Markdown, setext, man-page sections, numbered sections, definition terms;
+//! see `outline`) is read as sections: the sections that match the query stay whole
+//! under their parents' headings, the outline of headings stays as far as a share of
+//! the budget allows (whole levels, top down), and every other section folds by line
+//! range. Flat text keeps the lines that match the query, then the head and the tail
+//! of the input, the way a reader skims an unknown document.
+
+mod outline;
+
+use std::collections::{HashMap, VecDeque};
+
+use super::{Compressor, Context, Picker, Selection};
+use crate::marker::{count_of, thousands};
+use crate::relevance::{Bm25, Query};
+use outline::{Heading, HeadingFinder, Shape};
+
+/// Distinct lines tracked for folding.
+const MAX_DISTINCT: usize = 200_000;
+/// Head and tail lines remembered for the budget fill.
+const EDGE_LINES: usize = 400;
+/// Lines kept for their query score at most.
+const MAX_QUERY_LINES: usize = 40;
+/// Share of the budget the head may take (the tail gets the rest).
+const HEAD_SHARE: f64 = 0.6;
+/// Sections tracked; later headings no longer split the document.
+const MAX_SECTIONS: usize = 20_000;
+/// Headings a document needs to be read as sections rather than flat text.
+const MIN_HEADINGS: usize = 3;
+/// Sections kept whole for the query at most.
+const MAX_WHOLE_SECTIONS: usize = 6;
+/// A section is kept whole when it scores at least this share of the best section.
+const SECTION_SCORE_SHARE: f64 = 0.5;
+/// A section kept whole may take at most this share of the budget.
+const SECTION_BUDGET_SHARE: f64 = 0.5;
+/// Share of the budget for the outline of headings.
+const OUTLINE_SHARE: f64 = 0.3;
+/// Share of the budget for the document's opening lines when it has an outline.
+const INTRO_SHARE: f64 = 0.1;
+/// Estimated tokens of the marker an isolated kept line brings with it.
+const MARKER_TOKENS: u64 = 20;
+/// How many times a heading's words count in its section's score.
+const HEADING_WEIGHT: u32 = 3;
+/// BM25 score a matched anchor (an exact identifier or quoted string) adds.
+const ANCHOR_WEIGHT: f64 = 4.0;
+
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    index: u64,
+    cost: u32,
+    hash: u64,
+}
+
+/// A run of lines from one heading to the next (the first may have no heading).
+#[derive(Debug)]
+struct Section {
+    start: u64,
+    /// 0 for the text before the first heading.
+    level: u8,
+    /// Query term frequencies over the section's lines.
+    tf: Vec<u32>,
+    len: u32,
+    cost: u64,
+    anchors: u32,
+}
+
+impl Section {
+    fn new(start: u64, level: u8, terms: usize) -> Section {
+        Section {
+            start,
+            level,
+            tf: vec![0; terms],
+            len: 0,
+            cost: 0,
+            anchors: 0,
+        }
+    }
+}
+
+/// A line's contribution to its section, held until the next line tells whether it
+/// starts a new one.
+#[derive(Debug)]
+struct Pending {
+    tf: Vec<u32>,
+    len: u32,
+    cost: u64,
+    anchors: u32,
+}
+
+/// The plain-text compressor; see the module documentation.
+pub struct TextCompressor {
+    query: Query,
+    lines: u64,
+    counts: HashMap<u64, (u64, u64)>,
+    head: Vec<Line>,
+    tail: VecDeque<Line>,
+    bm25: Bm25,
+    scored: Vec<(Box<[u32]>, u32, Line)>,
+    anchors: Vec<Line>,
+    tf: Vec<u32>,
+    finder: HeadingFinder,
+    pending: Option<Pending>,
+    sections: Vec<Section>,
+    /// The heading lines with their costs, in input order.
+    headings: Vec<(Heading, u32)>,
+    /// The cost of the pending line (its heading is only known one line later).
+    pending_cost: u32,
+}
+
+impl TextCompressor {
+    pub fn new(query: &Query) -> TextCompressor {
+        TextCompressor {
+            query: query.clone(),
+            lines: 0,
+            counts: HashMap::new(),
+            head: Vec::new(),
+            tail: VecDeque::new(),
+            bm25: Bm25::new(query),
+            scored: Vec::new(),
+            anchors: Vec::new(),
+            tf: Vec::new(),
+            finder: HeadingFinder::new(),
+            pending: None,
+            sections: vec![Section::new(0, 0, query.terms().len())],
+            headings: Vec::new(),
+            pending_cost: 0,
+        }
+    }
+
+    /// Offers a line unless it repeats an earlier one; notes the count on first ones.
+    fn offer(&self, picker: &mut Picker, line: Line) -> bool {
+        match self.counts.get(&line.hash) {
+            Some(&(first, _)) if first != line.index => true,
+            Some(&(_, n)) if n > 1 => picker.offer(
+                line.index,
+                u64::from(line.cost),
+                Some(format!("[×{} identical]", thousands(n))),
+            ),
+            _ => picker.offer(line.index, u64::from(line.cost), None),
+        }
+    }
+
+    /// Adds the pending line to the current section, opening a new one first when the
+    /// line is a heading.
+    fn settle(&mut self, heading: Option<Heading>) {
+        let Some(line) = self.pending.take() else {
+            return;
+        };
+        if let Some(heading) = heading.filter(|_| self.sections.len() < MAX_SECTIONS) {
+            self.headings.push((heading, self.pending_cost));
+            let current = self.sections.last_mut().expect("one section at least");
+            if current.start == heading.index {
+                current.level = heading.level;
+            } else {
+                self.sections.push(Section::new(
+                    heading.index,
+                    heading.level,
+                    self.query.terms().len(),
+                ));
+            }
+        }
+        // A heading names what its section is about: its words count more (as titles
+        // do in BM25F).
+        let weight = if heading.is_some() { HEADING_WEIGHT } else { 1 };
+        let section = self.sections.last_mut().expect("one section at least");
+        for (sum, t) in section.tf.iter_mut().zip(&line.tf) {
+            *sum += weight * t;
+        }
+        section.len += line.len;
+        section.cost += line.cost;
+        section.anchors += line.anchors;
+    }
+
+    /// Line range `[start, end)` of section `k`.
+    fn range(&self, k: usize) -> (u64, u64) {
+        let end = self.sections.get(k + 1).map_or(self.lines, |s| s.start);
+        (self.sections[k].start, end)
+    }
+
+    /// Keeps the sections that best match the query whole, with their parents'
+    /// headings; returns how many.
+    fn keep_matching_sections(&self, picker: &mut Picker, budget: u64) -> usize {
+        let mut stats = Bm25::new(&self.query);
+        for s in &self.sections {
+            stats.add(&s.tf, s.len);
+        }
+        let mut ranked: Vec<(f64, usize)> = self
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                let score = stats.score(&s.tf, s.len) + ANCHOR_WEIGHT * f64::from(s.anchors);
+                (score, k)
+            })
+            .filter(|&(score, _)| score > 0.0)
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let Some(&(best, _)) = ranked.first() else {
+            return 0;
+        };
+        let max_cost = (budget as f64 * SECTION_BUDGET_SHARE) as u64;
+        let mut kept = 0;
+        for &(score, k) in ranked.iter().take(MAX_WHOLE_SECTIONS) {
+            if score < best * SECTION_SCORE_SHARE {
+                break;
+            }
+            let (start, end) = self.range(k);
+            if self.sections[k].cost > max_cost || !picker.offer(start, self.sections[k].cost, None)
+            {
+                continue;
+            }
+            // The section's cost was counted on its first line.
+            for index in start + 1..end {
+                picker.must(index, 0, None);
+            }
+            kept += 1;
+            let mut level = self.sections[k].level;
+            for parent in self.sections[..k].iter().rev() {
+                if parent.level < level && parent.level > 0 {
+                    level = parent.level;
+                    picker.must(parent.start, MARKER_TOKENS, None);
+                }
+            }
+        }
+        kept
+    }
+
+    /// Offers whole levels of headings, top down, while they fit `budget`.
+    fn keep_outline(&self, picker: &mut Picker, budget: u64) {
+        let mut used = 0;
+        for level in 1..=6 {
+            let cost: u64 = self
+                .headings
+                .iter()
+                .filter(|(h, _)| h.level == level && !picker.contains(h.index))
+                .map(|(_, cost)| u64::from(*cost) + MARKER_TOKENS)
+                .sum();
+            if used + cost > budget {
+                break;
+            }
+            used += cost;
+            for (heading, cost) in self.headings.iter().filter(|(h, _)| h.level == level) {
+                picker.must(heading.index, u64::from(*cost) + MARKER_TOKENS, None);
+            }
+        }
+    }
+
+    /// Offers the best query-matching lines, at most `max` and (when `share` > 0) only
+    /// those scoring at least `share` of the best.
+    fn keep_query_lines(&self, picker: &mut Picker, max: usize, share: f64) {
+        let mut scored: Vec<(f64, Line)> = self
+            .scored
+            .iter()
+            .map(|(tf, len, line)| (self.bm25.score(tf, *len), *line))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.index.cmp(&b.1.index)));
+        let best = scored.first().map_or(0.0, |s| s.0);
+        for &(score, line) in scored.iter().take(max) {
+            if score < best * share {
+                break;
+            }
+            self.offer(picker, line);
+        }
+    }
+
+    /// Offers the head's lines up to `budget` and keeps what fits.
+    fn keep_head(&self, picker: &mut Picker, budget: u64) {
+        let mut head_picker = Picker::new(budget);
+        for &line in &self.head {
+            if !self.offer(&mut head_picker, line) {
+                break;
+            }
+        }
+        for kept in head_picker.finish(None).keep {
+            let line = self.head[kept.index as usize];
+            picker.must(line.index, u64::from(line.cost), kept.note);
+        }
+    }
+}
+
+impl Compressor for TextCompressor {
+    fn observe(&mut self, index: u64, bytes: &[u8], tokens: u32) {
+        self.lines += 1;
+        let hash = blake3::hash(bytes);
+        let hash = u64::from_le_bytes(hash.as_bytes()[..8].try_into().expect("8 bytes"));
+        let line = Line {
+            index,
+            cost: tokens + 1,
+            hash,
+        };
+        if self.counts.len() < MAX_DISTINCT || self.counts.contains_key(&hash) {
+            self.counts.entry(hash).or_insert((index, 0)).1 += 1;
+        }
+        if self.head.len() < EDGE_LINES {
+            self.head.push(line);
+        }
+        if self.tail.len() == EDGE_LINES {
+            self.tail.pop_front();
+        }
+        self.tail.push_back(line);
+        let len = self.query.term_freqs(bytes, &mut self.tf);
+        if !self.query.terms().is_empty() {
+            self.bm25.add(&self.tf, len);
+            if self.tf.iter().any(|&t| t > 0) && self.scored.len() < MAX_DISTINCT {
+                self.scored
+                    .push((self.tf.clone().into_boxed_slice(), len, line));
+            }
+        }
+        let anchors = self.query.anchor_hits(bytes) as u32;
+        if self.anchors.len() < MAX_QUERY_LINES && anchors > 0 {
+            self.anchors.push(line);
+        }
+        let heading = self.finder.push(index, Shape::of(bytes));
+        self.settle(heading);
+        self.pending = Some(Pending {
+            tf: self.tf.clone(),
+            len,
+            cost: u64::from(line.cost),
+            anchors,
+        });
+        self.pending_cost = line.cost;
+    }
+
+    fn select(&mut self, ctx: &Context) -> Selection {
+        let heading = self.finder.finish();
+        self.settle(heading);
+        let mut picker = Picker::new(ctx.budget);
+        for &line in &self.anchors {
+            picker.must(line.index, u64::from(line.cost), None);
+        }
+        let share = |s: f64| (ctx.budget as f64 * s) as u64;
+        let outlined = self.headings.len() >= MIN_HEADINGS;
+        let header = if outlined {
+            let whole = self.keep_matching_sections(&mut picker, ctx.budget);
+            self.keep_query_lines(&mut picker, MAX_QUERY_LINES / 2, SECTION_SCORE_SHARE);
+            self.keep_outline(&mut picker, share(OUTLINE_SHARE));
+            self.keep_head(&mut picker, share(INTRO_SHARE));
+            format!(
+                "outline: {} sections, {} whole for the query",
+                thousands(self.sections.len() as u64),
+                thousands(whole as u64)
+            )
+        } else {
+            self.keep_query_lines(&mut picker, MAX_QUERY_LINES, 0.0);
+            self.keep_head(&mut picker, share(HEAD_SHARE));
+            for &line in self.tail.iter().rev() {
+                if !self.offer(&mut picker, line) {
+                    break;
+                }
+            }
+            format!("{} distinct", thousands(self.counts.len() as u64))
+        };
+        let mut selection = picker.finish(None);
+        selection.header = Some(format!(
+            "[text: {} · {header} · {} shown]",
+            count_of(self.lines, "line", "lines"),
+            thousands(selection.keep.len() as u64)
+        ));
+        selection
+    }
+
+    fn label(&self, _index: u64, _line: &[u8]) -> Option<&'static str> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_head_tail_and_query_lines_and_folds_repeats() {
+        let q = Query::parse("where is the needle");
+        let mut c = TextCompressor::new(&q);
+        for i in 0..2000u64 {
+            let line = match i {
+                1000 => "the needle is here".to_string(),
+                _ if i % 2 == 0 => "same line again".to_string(),
+                _ => format!("prose line number {i} with some words"),
+            };
+            c.observe(
+                i,
+                line.as_bytes(),
+                crate::tokens::estimate(line.as_bytes()) as u32,
+            );
+        }
+        let s = c.select(&Context {
+            query: &q,
+            budget: 300,
+        });
+        let kept: Vec<u64> = s.keep.iter().map(|k| k.index).collect();
+        assert!(
+            kept.contains(&0) && kept.contains(&1000) && kept.contains(&1999),
+            "{kept:?}"
+        );
+        assert!(!kept.contains(&2), "repeat of line 0 is folded");
+        assert_eq!(s.keep[0].note.as_deref(), Some("[×999 identical]"));
+        assert!(kept.len() < 100);
+    }
+}
