@@ -279,6 +279,8 @@ impl Walk<'_> {
     fn comment_rows(&self) -> Vec<usize> {
         let mut spans = self.comments.clone();
         spans.sort_unstable();
+        // Split once: looking each block's rows up from the start was quadratic.
+        let all_rows: Vec<&[u8]> = self.source.split(|&b| b == b'\n').collect();
         let mut rows = Vec::new();
         let mut i = 0;
         while i < spans.len() {
@@ -292,7 +294,7 @@ impl Walk<'_> {
             if last + 1 - first < MIN_COMMENT_LINES {
                 continue;
             }
-            let lines = row_texts(self.source, first, last);
+            let lines = &all_rows[first.min(all_rows.len())..(last + 1).min(all_rows.len())];
             let summary = lines
                 .iter()
                 .position(|l| l.iter().filter(|b| b.is_ascii_alphanumeric()).count() >= 2)
@@ -325,15 +327,6 @@ fn last_identifier(text: &str) -> Option<&str> {
         .rsplit(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
         .next()
         .filter(|w| w.chars().next().is_some_and(|c| !c.is_ascii_digit()))
-}
-
-/// The text of rows `first..=last` of `source`.
-fn row_texts(source: &[u8], first: usize, last: usize) -> Vec<&[u8]> {
-    source
-        .split(|&b| b == b'\n')
-        .skip(first)
-        .take(last + 1 - first)
-        .collect()
 }
 
 #[cfg(test)]
