@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
 
-use crate::cli::{CatArgs, Cli, Command, FilterArgs};
+use crate::cli::{CatArgs, Cli, Command, FilterArgs, TranscriptArgs};
 use crate::pipeline::{self, Options, Report};
 use crate::retrieve::{self, Failure, Found, Selector};
 use crate::store::{self, Store};
@@ -20,6 +20,7 @@ pub fn headroom(cli: Cli) -> i32 {
         Some(Command::Run { filter, command }) => run(&command, &filter),
         Some(Command::Retrieve(args)) => cat(args),
         Some(Command::Detect { filter, file }) => detect(file.as_deref(), &filter),
+        Some(Command::Transcript(args)) => transcript(&args),
         Some(Command::Gc {
             older_than,
             max_size,
@@ -143,6 +144,59 @@ fn detect(file: Option<&Path>, args: &FilterArgs) -> i32 {
             1
         }
     }
+}
+
+fn transcript(args: &TranscriptArgs) -> i32 {
+    use crate::transcript::batch::{self, Destination};
+    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let dest = match (&args.out_dir, args.in_place, args.dry_run, stdin) {
+        (_, _, _, true) if args.paths.len() > 1 || args.out_dir.is_some() || args.in_place => {
+            eprintln!("headroom transcript: '-' (standard input to standard output) stands alone");
+            return 2;
+        }
+        (_, _, _, true) => Destination::Stdout,
+        (Some(dir), ..) => Destination::Dir(dir.clone()),
+        (None, true, ..) => Destination::InPlace {
+            backup: args.backup,
+        },
+        (None, false, true, _) => Destination::DryRun,
+        (None, false, false, _) => {
+            eprintln!(
+                "headroom transcript: say where the results go: -o DIR, --in-place or --dry-run"
+            );
+            return 2;
+        }
+    };
+    let jobs = match batch::collect(&args.paths, &dest) {
+        Ok(jobs) => jobs,
+        Err(e) => {
+            eprintln!("headroom transcript: {e}");
+            return 1;
+        }
+    };
+    let settings = crate::transcript::Settings {
+        budget: args.budget,
+        store_dir: args.store.resolve(),
+    };
+    let threads = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let started = std::time::Instant::now();
+    let outcomes = batch::run(&jobs, &dest, &settings, threads);
+    let elapsed = started.elapsed();
+    let report = if args.json {
+        format!("{}\n", batch::json(&outcomes, elapsed))
+    } else {
+        batch::table(&outcomes, elapsed)
+    };
+    // With the transcript itself on standard output, the report goes to stderr.
+    if matches!(dest, Destination::Stdout) {
+        eprint!("{report}");
+    } else {
+        print!("{report}");
+    }
+    let failed = outcomes.iter().any(|o| o.result.is_err());
+    i32::from(failed)
 }
 
 fn gc(older_than: Option<&str>, max_size: Option<&str>, dir: &Path) -> i32 {
