@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::detect::ContentType;
 use crate::pipeline::DEFAULT_BUDGET;
+use crate::transcript::TRANSCRIPT_BUDGET;
 
 /// Shrink tool output for AI agents; every elision is marked and retrievable.
 ///
@@ -175,8 +176,9 @@ pub struct TranscriptArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Target size of each tool result's view in tokens.
-    #[arg(short = 'b', long, value_name = "TOKENS", default_value_t = DEFAULT_BUDGET)]
+    /// Target size of each tool result's view in tokens (smaller than a live call's:
+    /// a transcript holds dozens of results).
+    #[arg(short = 'b', long, value_name = "TOKENS", default_value_t = TRANSCRIPT_BUDGET)]
     pub budget: u64,
 
     #[command(flatten)]

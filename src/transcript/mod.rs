@@ -21,6 +21,11 @@ use crate::pipeline::{self, Options, PASS_THROUGH_TOKENS};
 use crate::tokens;
 use record::Session;
 
+/// Default size of one tool result's view, in estimated tokens: a session holds
+/// dozens of results, each re-read on every turn, so each gets a quarter of what a
+/// live `cmd | headroom` view gets.
+pub const TRANSCRIPT_BUDGET: u64 = 1000;
+
 /// How tool results are compressed.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -187,6 +192,12 @@ fn compress(
     let mut view = Vec::new();
     let report = pipeline::filter(&mut text.as_bytes(), &mut view, &opts)?;
     if report.hash.is_none() || view == text.as_bytes() {
+        return Ok(None);
+    }
+    // An output that is itself JSON (Codex's `custom_tool_call_output`) is read by
+    // its consumer as JSON: a view that is not JSON would break it.
+    let json = |bytes: &[u8]| serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
+    if json(text.as_bytes()) && !json(&view) {
         return Ok(None);
     }
     // The filter keeps or elides whole lines of valid UTF-8 input; a view that is not

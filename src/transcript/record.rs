@@ -66,28 +66,49 @@ impl Session {
             return found;
         };
         if let Some(message) = record.get("message").and_then(Value::as_object) {
-            self.claude(record, message, &mut found);
+            self.claude(
+                record,
+                message,
+                &[Seg::Key("message".into())],
+                true,
+                &mut found,
+            );
+        } else if let Some(embedded) = record
+            .get("data")
+            .and_then(|d| d.get("message"))
+            .and_then(Value::as_object)
+        {
+            // A `progress` record embeds a copy of a subagent's message.
+            if let Some(message) = embedded.get("message").and_then(Value::as_object) {
+                let at = ["data", "message", "message"].map(|k| Seg::Key(k.into()));
+                self.claude(embedded, message, &at, false, &mut found);
+            }
         } else if let Some(payload) = record.get("payload").and_then(Value::as_object) {
             self.codex(payload, &mut found);
         }
         found
     }
 
+    /// A Claude Code record whose message sits at `prefix`; `primary` when it is the
+    /// record the model saw rather than an embedded copy.
     fn claude(
         &mut self,
         record: &Map<String, Value>,
         message: &Map<String, Value>,
+        prefix: &[Seg],
+        primary: bool,
         found: &mut Vec<Target>,
     ) {
         let meta = record.get("isMeta").and_then(Value::as_bool) == Some(true);
         let at = |rest: &[Seg]| -> Vec<Seg> {
-            let mut path = vec![Seg::Key("message".into()), Seg::Key("content".into())];
+            let mut path = prefix.to_vec();
+            path.push(Seg::Key("content".into()));
             path.extend_from_slice(rest);
             path
         };
         let blocks = match message.get("content") {
             Some(Value::String(text)) => {
-                if message.get("role").and_then(Value::as_str) == Some("user") && !meta {
+                if message.get("role").and_then(Value::as_str) == Some("user") && !meta && primary {
                     self.ask(text);
                 }
                 return;
@@ -125,7 +146,7 @@ impl Session {
                             path: at(&[Seg::Index(i), content]),
                             text: text.clone(),
                             hint,
-                            primary: true,
+                            primary,
                         }),
                         Some(Value::Array(parts)) => {
                             for (j, part) in parts.iter().enumerate() {
@@ -139,7 +160,7 @@ impl Session {
                                         ]),
                                         text: text.to_string(),
                                         hint: hint.clone(),
-                                        primary: true,
+                                        primary,
                                     });
                                 }
                             }
@@ -150,7 +171,9 @@ impl Session {
                 _ => {}
             }
         }
-        self.ask(&asked);
+        if primary {
+            self.ask(&asked);
+        }
         if let Some(side) = record.get("toolUseResult") {
             let mut path = vec![Seg::Key("toolUseResult".into())];
             side_copies(side, &mut path, &record_hint, found);
@@ -216,7 +239,7 @@ fn text_block(part: &Value) -> Option<&str> {
 }
 
 /// Output copies inside `toolUseResult`: the whole value when it is a string (an
-/// error message), `stdout`/`stderr`, a read file's `file.content`, and text blocks of
+/// error message), `stdout`/`stderr`, a fetch's `result`, a read file's `file.content`, and text blocks of
 /// `content`. Input echoes beside them (`prompt`, a written file's `content`, an
 /// edit's `oldString`) are not outputs and stay as they are.
 fn side_copies(value: &Value, path: &mut Vec<Seg>, hint: &Option<String>, found: &mut Vec<Target>) {
@@ -231,7 +254,7 @@ fn side_copies(value: &Value, path: &mut Vec<Seg>, hint: &Option<String>, found:
     match value {
         Value::String(text) => push(path.clone(), text),
         Value::Object(fields) => {
-            for key in ["stdout", "stderr", "output"] {
+            for key in ["stdout", "stderr", "output", "result"] {
                 if let Some(text) = fields.get(key).and_then(Value::as_str) {
                     push([&path[..], &[Seg::Key(key.into())]].concat(), text);
                 }
