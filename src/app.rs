@@ -21,6 +21,9 @@ pub fn headroom(cli: Cli) -> i32 {
         Some(Command::Retrieve(args)) => cat(args),
         Some(Command::Detect { filter, file }) => detect(file.as_deref(), &filter),
         Some(Command::Transcript(args)) => transcript(&args),
+        Some(Command::Stats { since, json, store }) => {
+            stats(since.as_deref(), json, &store.resolve())
+        }
         Some(Command::Gc {
             older_than,
             max_size,
@@ -197,6 +200,41 @@ fn transcript(args: &TranscriptArgs) -> i32 {
     }
     let failed = outcomes.iter().any(|o| o.result.is_err());
     i32::from(failed)
+}
+
+fn stats(since: Option<&str>, json: bool, dir: &Path) -> i32 {
+    let since_unix = match since.map(store::parse_duration).transpose() {
+        Ok(age) => age.map_or(0, |age| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |now| now.saturating_sub(age).as_secs())
+        }),
+        Err(e) => {
+            eprintln!("headroom stats: {e}");
+            return 2;
+        }
+    };
+    let entries = match Store::open(dir.to_path_buf()).and_then(|s| s.entries()) {
+        Ok(entries) => entries,
+        Err(e) => {
+            eprintln!("headroom stats: {e}");
+            return 2;
+        }
+    };
+    let metas: Vec<_> = entries.into_iter().map(|(_, meta)| meta).collect();
+    let report = crate::stats::summarize(&metas, since_unix);
+    if json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("headroom stats: {e}");
+                return 2;
+            }
+        }
+    } else {
+        print!("{}", crate::stats::render(&report));
+    }
+    0
 }
 
 fn gc(older_than: Option<&str>, max_size: Option<&str>, dir: &Path) -> i32 {

@@ -131,6 +131,18 @@ pub enum Command {
     /// standard input and writes standard output. Prints a table per file (or JSON
     /// with --json); a progress bar shows on a terminal.
     Transcript(TranscriptArgs),
+    /// Tokens saved, from the store's records: totals, per day, per content type,
+    /// per command, and the commands that saved the most (estimated token counts).
+    Stats {
+        /// Only originals stored within this long (e.g. 7d, 12h).
+        #[arg(long, value_name = "DUR")]
+        since: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Prune the store (by default: older than 30 days, over 2 GiB in total).
     Gc {
         /// Remove originals older than this (e.g. 7d, 12h, 90m).

@@ -28,6 +28,7 @@ pub mod pipeline;
 pub mod relevance;
 pub mod retrieve;
 pub mod run;
+pub mod stats;
 pub mod store;
 pub mod tokens;
 pub mod transcript;
