@@ -210,7 +210,13 @@ fn atomic_write(
             return Ok((stats, false));
         }
         tmp.1.set_permissions(fs::metadata(source)?.permissions())?;
-        tmp.1.sync_all()?;
+        // Replacing the only copy of a transcript waits for its new bytes to reach
+        // the disk before the rename; a new file elsewhere does not (like the store,
+        // which does not fsync either): the rename alone means no reader ever sees a
+        // half-written file.
+        if source == target {
+            tmp.1.sync_all()?;
+        }
         if backup {
             let orig = PathBuf::from(format!("{}.orig", target.display()));
             if !orig.exists() {
@@ -292,10 +298,14 @@ pub fn table(outcomes: &[Outcome], elapsed: Duration) -> String {
             out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 8));
             out.push('\n');
         }
-        let pad = |c: usize| widths[c].saturating_sub(r[c].chars().count());
-        out.push_str(&format!("{}{}", r[0], " ".repeat(pad(0))));
-        for c in 1..5 {
-            out.push_str(&format!("  {}{}", " ".repeat(pad(c)), r[c]));
+        // The file name is aligned left, the numbers right.
+        for (c, (cell, width)) in r.iter().zip(&widths).enumerate() {
+            let pad = " ".repeat(width.saturating_sub(cell.chars().count()));
+            if c == 0 {
+                out.push_str(&format!("{cell}{pad}"));
+            } else {
+                out.push_str(&format!("  {pad}{cell}"));
+            }
         }
         out.push('\n');
     }

@@ -175,8 +175,8 @@ impl Session {
             self.ask(&asked);
         }
         if let Some(side) = record.get("toolUseResult") {
-            let mut path = vec![Seg::Key("toolUseResult".into())];
-            side_copies(side, &mut path, &record_hint, found);
+            let path = [Seg::Key("toolUseResult".into())];
+            side_copies(side, &path, &record_hint, found);
         }
     }
 
@@ -242,7 +242,7 @@ fn text_block(part: &Value) -> Option<&str> {
 /// error message), `stdout`/`stderr`, a fetch's `result`, a read file's `file.content`, and text blocks of
 /// `content`. Input echoes beside them (`prompt`, a written file's `content`, an
 /// edit's `oldString`) are not outputs and stay as they are.
-fn side_copies(value: &Value, path: &mut Vec<Seg>, hint: &Option<String>, found: &mut Vec<Target>) {
+fn side_copies(value: &Value, path: &[Seg], hint: &Option<String>, found: &mut Vec<Target>) {
     let mut push = |path: Vec<Seg>, text: &str| {
         found.push(Target {
             path,
@@ -252,11 +252,11 @@ fn side_copies(value: &Value, path: &mut Vec<Seg>, hint: &Option<String>, found:
         })
     };
     match value {
-        Value::String(text) => push(path.clone(), text),
+        Value::String(text) => push(path.to_vec(), text),
         Value::Object(fields) => {
             for key in ["stdout", "stderr", "output", "result"] {
                 if let Some(text) = fields.get(key).and_then(Value::as_str) {
-                    push([&path[..], &[Seg::Key(key.into())]].concat(), text);
+                    push([path, &[Seg::Key(key.into())]].concat(), text);
                 }
             }
             if let Some(text) = fields
@@ -265,11 +265,7 @@ fn side_copies(value: &Value, path: &mut Vec<Seg>, hint: &Option<String>, found:
                 .and_then(Value::as_str)
             {
                 push(
-                    [
-                        &path[..],
-                        &[Seg::Key("file".into()), Seg::Key("content".into())],
-                    ]
-                    .concat(),
+                    [path, &[Seg::Key("file".into()), Seg::Key("content".into())]].concat(),
                     text,
                 );
             }
@@ -281,7 +277,7 @@ fn side_copies(value: &Value, path: &mut Vec<Seg>, hint: &Option<String>, found:
                             Seg::Index(j),
                             Seg::Key("text".into()),
                         ];
-                        push([&path[..], &at[..]].concat(), text);
+                        push([path, &at[..]].concat(), text);
                     }
                 }
             }
