@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
 
-use crate::cli::{CatArgs, Cli, Command, FilterArgs};
+use crate::cli::{CatArgs, Cli, Command, FilterArgs, TranscriptArgs};
 use crate::pipeline::{self, Options, Report};
 use crate::retrieve::{self, Failure, Found, Selector};
 use crate::store::{self, Store};
@@ -20,6 +20,10 @@ pub fn headroom(cli: Cli) -> i32 {
         Some(Command::Run { filter, command }) => run(&command, &filter),
         Some(Command::Retrieve(args)) => cat(args),
         Some(Command::Detect { filter, file }) => detect(file.as_deref(), &filter),
+        Some(Command::Transcript(args)) => transcript(&args),
+        Some(Command::Stats { since, json, store }) => {
+            stats(since.as_deref(), json, &store.resolve())
+        }
         Some(Command::Gc {
             older_than,
             max_size,
@@ -143,6 +147,94 @@ fn detect(file: Option<&Path>, args: &FilterArgs) -> i32 {
             1
         }
     }
+}
+
+fn transcript(args: &TranscriptArgs) -> i32 {
+    use crate::transcript::batch::{self, Destination};
+    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let dest = match (&args.out_dir, args.in_place, args.dry_run, stdin) {
+        (_, _, _, true) if args.paths.len() > 1 || args.out_dir.is_some() || args.in_place => {
+            eprintln!("headroom transcript: '-' (standard input to standard output) stands alone");
+            return 2;
+        }
+        (_, _, _, true) => Destination::Stdout,
+        (Some(dir), ..) => Destination::Dir(dir.clone()),
+        (None, true, ..) => Destination::InPlace {
+            backup: args.backup,
+        },
+        (None, false, true, _) => Destination::DryRun,
+        (None, false, false, _) => {
+            eprintln!(
+                "headroom transcript: say where the results go: -o DIR, --in-place or --dry-run"
+            );
+            return 2;
+        }
+    };
+    let jobs = match batch::collect(&args.paths, &dest) {
+        Ok(jobs) => jobs,
+        Err(e) => {
+            eprintln!("headroom transcript: {e}");
+            return 1;
+        }
+    };
+    let settings = crate::transcript::Settings {
+        budget: args.budget,
+        store_dir: args.store.resolve(),
+    };
+    let threads = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let started = std::time::Instant::now();
+    let outcomes = batch::run(&jobs, &dest, &settings, threads);
+    let elapsed = started.elapsed();
+    let report = if args.json {
+        format!("{}\n", batch::json(&outcomes, elapsed))
+    } else {
+        batch::table(&outcomes, elapsed)
+    };
+    // With the transcript itself on standard output, the report goes to stderr.
+    if matches!(dest, Destination::Stdout) {
+        eprint!("{report}");
+    } else {
+        print!("{report}");
+    }
+    let failed = outcomes.iter().any(|o| o.result.is_err());
+    i32::from(failed)
+}
+
+fn stats(since: Option<&str>, json: bool, dir: &Path) -> i32 {
+    let since_unix = match since.map(store::parse_duration).transpose() {
+        Ok(age) => age.map_or(0, |age| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |now| now.saturating_sub(age).as_secs())
+        }),
+        Err(e) => {
+            eprintln!("headroom stats: {e}");
+            return 2;
+        }
+    };
+    let entries = match Store::open(dir.to_path_buf()).and_then(|s| s.entries()) {
+        Ok(entries) => entries,
+        Err(e) => {
+            eprintln!("headroom stats: {e}");
+            return 2;
+        }
+    };
+    let metas: Vec<_> = entries.into_iter().map(|(_, meta)| meta).collect();
+    let report = crate::stats::summarize(&metas, since_unix);
+    if json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("headroom stats: {e}");
+                return 2;
+            }
+        }
+    } else {
+        print!("{}", crate::stats::render(&report));
+    }
+    0
 }
 
 fn gc(older_than: Option<&str>, max_size: Option<&str>, dir: &Path) -> i32 {

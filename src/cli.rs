@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::detect::ContentType;
 use crate::pipeline::DEFAULT_BUDGET;
+use crate::transcript::TRANSCRIPT_BUDGET;
 
 /// Shrink tool output for AI agents; every elision is marked and retrievable.
 ///
@@ -120,6 +121,28 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
     },
+    /// Compress the tool results inside agent transcripts (Claude Code, Codex CLI).
+    ///
+    /// Each tool result above about 500 tokens goes through the filter with its own
+    /// tool call as the routing hint and the latest user message as the query; its
+    /// original goes to the store and markers in the view say how to get it back.
+    /// Everything else in the file stays byte for byte as it was, and a second run
+    /// changes nothing. Directories are walked for *.jsonl and *.json; '-' reads
+    /// standard input and writes standard output. Prints a table per file (or JSON
+    /// with --json); a progress bar shows on a terminal.
+    Transcript(TranscriptArgs),
+    /// Tokens saved, from the store's records: totals, per day, per content type,
+    /// per command, and the commands that saved the most (estimated token counts).
+    Stats {
+        /// Only originals stored within this long (e.g. 7d, 12h).
+        #[arg(long, value_name = "DUR")]
+        since: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Prune the store (by default: older than 30 days, over 2 GiB in total).
     Gc {
         /// Remove originals older than this (e.g. 7d, 12h, 90m).
@@ -131,6 +154,47 @@ pub enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+}
+
+/// Options of `headroom transcript`.
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("destination").args(["out_dir", "in_place", "dry_run"])))]
+pub struct TranscriptArgs {
+    /// Transcript files or directories ('-': standard input to standard output).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Write rewritten transcripts into DIR (paths below a named directory are kept).
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Rewrite the files in place (atomically, keeping their permissions).
+    #[arg(long)]
+    pub in_place: bool,
+
+    /// With --in-place, keep each original as FILE.orig.
+    #[arg(long, requires = "in_place")]
+    pub backup: bool,
+
+    /// Write nothing; only report what would be saved.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Files processed in parallel [default: the number of cores].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Target size of each tool result's view in tokens (smaller than a live call's:
+    /// a transcript holds dozens of results).
+    #[arg(short = 'b', long, value_name = "TOKENS", default_value_t = TRANSCRIPT_BUDGET)]
+    pub budget: u64,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 /// Print a stored original, or the part of it a selector names.

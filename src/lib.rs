@@ -14,6 +14,7 @@
 //! - [`retrieve`]: `headroom-cat` selectors (`-L`, `--grep`, `--query`, `--path`, `--items`).
 //! - [`json`]: the JSON tree, parser and paths shared by the compressor and retrieval.
 //! - [`marker`]: the one marker format.
+//! - [`transcript`]: tool results inside agent transcripts, rewritten in place.
 
 pub mod app;
 pub mod cli;
@@ -28,7 +29,9 @@ pub mod pipeline;
 pub mod relevance;
 pub mod retrieve;
 pub mod run;
+pub mod stats;
 pub mod store;
 pub mod tokens;
+pub mod transcript;
 
 pub use pipeline::{filter, Options, Report};

@@ -69,9 +69,45 @@ pub fn estimate(bytes: &[u8]) -> u64 {
     sixtieths.div_ceil(60)
 }
 
+/// The o200k vocabulary (`models/o200k-tokenizer.json`, see `models/README.md`),
+/// embedded so the binary needs no files beside it; it is parsed only on the first
+/// exact count, so filtering never pays for it.
+static O200K_JSON: &[u8] = include_bytes!("../models/o200k-tokenizer.json");
+
+/// Exact o200k token count of `text`, as OpenAI's tiktoken `o200k_base` counts it.
+/// The first call parses the vocabulary (about a second); `None` if it cannot be.
+pub fn exact(text: &str) -> Option<u64> {
+    use std::sync::OnceLock;
+    static TOKENIZER: OnceLock<Option<tokenizers::Tokenizer>> = OnceLock::new();
+    let tokenizer = TOKENIZER
+        .get_or_init(|| tokenizers::Tokenizer::from_bytes(O200K_JSON).ok())
+        .as_ref()?;
+    let encoding = tokenizer.encode_fast(text, false).ok()?;
+    Some(encoding.len() as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SAMPLES: &[(&str, u64)] = &[
+        ("The quick brown fox jumps over the lazy dog.", 10),
+        ("2015-10-18 18:01:47,978 INFO [main] MRAppMaster: Created MRAppMaster", 26),
+        ("error[E0308]: mismatched types\n --> src/main.rs:4:18\n  |\n4 |     let x: u32 = \"five\";\n  |            ---   ^^^^^^ expected `u32`, found `&str`", 50),
+        ("    Finished `test` profile [unoptimized + debuginfo] target(s) in 4m 34s\n     Running tests/transcript.rs", 31),
+        ("café — naïve 日本語のテキスト 🎉 ünïcödé", 17),
+        ("{\"type\":\"tool_result\",\"content\":\"     1→fn main() {\\n     2→    println!(\\\"hi\\\");\"}", 29),
+        ("   \t\n\n  indented    spaces   and\ttabs  ", 12),
+        ("0x7fff5fbff8c8 1234567890 3.14159 -42 1e-9", 27),
+    ];
+
+    /// Counts from Python tiktoken 0.x, `o200k_base`, on the same strings.
+    #[test]
+    fn exact_counts_equal_tiktoken_o200k() {
+        for (text, tiktoken) in SAMPLES {
+            assert_eq!(exact(text), Some(*tiktoken), "{text:?}");
+        }
+    }
 
     #[test]
     fn empty_is_zero() {

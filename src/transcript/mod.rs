@@ -1,0 +1,206 @@
+//! Recompressing agent transcripts: each large tool result inside a session file goes
+//! through the filter, routed by its own tool call, and everything else stays byte for
+//! byte as it was.
+//!
+//! A transcript is JSON Lines. Each line is parsed (to learn what it holds), the
+//! strings to compress are found by path ([`record`]), their byte ranges are found in
+//! the original line ([`scan`]), and only those string literals are replaced. Lines
+//! that are not JSON, or hold nothing to compress, are copied as they are, with their
+//! line endings. A view already holds markers, and the filter passes such text through,
+//! so a second run changes nothing.
+
+pub mod batch;
+pub mod record;
+pub mod scan;
+
+use std::collections::HashMap;
+use std::io::{self, BufRead, Write};
+use std::path::PathBuf;
+
+use crate::pipeline::{self, Options, PASS_THROUGH_TOKENS};
+use crate::tokens;
+use record::Session;
+
+/// Default size of one tool result's view, in estimated tokens: a session holds
+/// dozens of results, each re-read on every turn, so each gets a quarter of what a
+/// live `cmd | headroom` view gets.
+pub const TRANSCRIPT_BUDGET: u64 = 1000;
+
+/// How tool results are compressed.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub budget: u64,
+    pub store_dir: PathBuf,
+}
+
+/// What rewriting one transcript did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FileStats {
+    /// Lines that parse as JSON.
+    pub records: u64,
+    /// Tool results the model sees (copies beside them not counted).
+    pub tool_results: u64,
+    /// Of those, how many were replaced by a view.
+    pub compressed: u64,
+    /// Copies (e.g. `toolUseResult.stdout`) replaced by a view.
+    pub copies_compressed: u64,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub tokens_in: u64,
+    pub tokens_out: u64,
+}
+
+impl FileStats {
+    pub fn add(&mut self, other: &FileStats) {
+        self.records += other.records;
+        self.tool_results += other.tool_results;
+        self.compressed += other.compressed;
+        self.copies_compressed += other.copies_compressed;
+        self.bytes_in += other.bytes_in;
+        self.bytes_out += other.bytes_out;
+        self.tokens_in += other.tokens_in;
+        self.tokens_out += other.tokens_out;
+    }
+}
+
+/// Rewrites one JSON Lines transcript from `input` to `output`.
+pub fn rewrite(
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+    settings: &Settings,
+) -> io::Result<FileStats> {
+    let mut stats = FileStats::default();
+    let mut session = Session::default();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        stats.bytes_in += line.len() as u64;
+        stats.tokens_in += tokens::estimate(&line);
+        let (body, ending) = split_ending(&line);
+        let rewritten = rewrite_record(body, &mut session, settings, &mut stats)?;
+        match rewritten {
+            None => {
+                output.write_all(&line)?;
+                stats.bytes_out += line.len() as u64;
+                stats.tokens_out += tokens::estimate(&line);
+            }
+            Some(mut new) => {
+                new.extend_from_slice(ending);
+                output.write_all(&new)?;
+                stats.bytes_out += new.len() as u64;
+                stats.tokens_out += tokens::estimate(&new);
+            }
+        }
+    }
+    output.flush()?;
+    Ok(stats)
+}
+
+/// A line's JSON and its ending (`\n`, `\r\n` or nothing at the end of the file).
+fn split_ending(line: &[u8]) -> (&[u8], &[u8]) {
+    let body = line.strip_suffix(b"\n").unwrap_or(line);
+    let body = body.strip_suffix(b"\r").unwrap_or(body);
+    line.split_at(body.len())
+}
+
+/// The record with its tool results compressed, or `None` to keep it as it is.
+fn rewrite_record(
+    body: &[u8],
+    session: &mut Session,
+    settings: &Settings,
+    stats: &mut FileStats,
+) -> io::Result<Option<Vec<u8>>> {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Ok(None);
+    };
+    stats.records += 1;
+    let targets = session.targets(&value);
+    stats.tool_results += targets.iter().filter(|t| t.primary).count() as u64;
+    // One view per distinct text: a copy of an output gets the same view (and the
+    // same hash in its markers) as the output itself.
+    let mut views: HashMap<&str, Option<String>> = HashMap::new();
+    let mut replacements = Vec::new();
+    for target in &targets {
+        let view = match views.get(target.text.as_str()) {
+            Some(view) => view.clone(),
+            None => {
+                let view = compress(
+                    &target.text,
+                    target.hint.as_deref(),
+                    session.query.as_deref(),
+                    settings,
+                )?;
+                views.insert(&target.text, view.clone());
+                view
+            }
+        };
+        if let Some(view) = view {
+            if target.primary {
+                stats.compressed += 1;
+            } else {
+                stats.copies_compressed += 1;
+            }
+            let literal = serde_json::to_string(&view).map_err(io::Error::other)?;
+            replacements.push((&target.path, literal));
+        }
+    }
+    if replacements.is_empty() {
+        return Ok(None);
+    }
+    let mut spans = Vec::new();
+    let scanned = scan::string_values(body, &mut |path, range| {
+        if let Some((_, literal)) = replacements.iter().find(|(p, _)| p.as_slice() == path) {
+            spans.push((range, literal.as_str()));
+        }
+    });
+    if scanned.is_none() {
+        return Ok(None);
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut at = 0;
+    for (range, literal) in spans {
+        out.extend_from_slice(&body[at..range.start]);
+        out.extend_from_slice(literal.as_bytes());
+        at = range.end;
+    }
+    out.extend_from_slice(&body[at..]);
+    Ok(Some(out))
+}
+
+/// The filter's view of one tool output, or `None` when it stays as it is (small,
+/// already a view, or not worth a marker).
+fn compress(
+    text: &str,
+    hint: Option<&str>,
+    query: Option<&str>,
+    settings: &Settings,
+) -> io::Result<Option<String>> {
+    if tokens::estimate(text.as_bytes()) < PASS_THROUGH_TOKENS {
+        return Ok(None);
+    }
+    let opts = Options {
+        query: query.map(str::to_string),
+        forced: None,
+        cmd: hint.filter(|h| !h.trim().is_empty()).map(str::to_string),
+        budget: settings.budget,
+        lossless: false,
+        store_dir: settings.store_dir.clone(),
+    };
+    let mut view = Vec::new();
+    let report = pipeline::filter(&mut text.as_bytes(), &mut view, &opts)?;
+    if report.hash.is_none() || view == text.as_bytes() {
+        return Ok(None);
+    }
+    // An output that is itself JSON (Codex's `custom_tool_call_output`) is read by
+    // its consumer as JSON: a view that is not JSON would break it.
+    let json = |bytes: &[u8]| serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
+    if json(text.as_bytes()) && !json(&view) {
+        return Ok(None);
+    }
+    // The filter keeps or elides whole lines of valid UTF-8 input; a view that is not
+    // UTF-8 (it never should be) leaves the output as it was.
+    Ok(String::from_utf8(view).ok())
+}

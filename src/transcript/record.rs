@@ -1,0 +1,392 @@
+//! What to compress in one transcript record, and what the session remembers between
+//! records: which tool call produced each result (the routing hint) and what the user
+//! last asked (the query).
+//!
+//! Two line formats are understood; any other record passes through untouched.
+//! - Claude Code sessions (main and `subagents/agent-*.jsonl`): `tool_use` blocks in
+//!   assistant messages, `tool_result` blocks in user messages (content a string or a
+//!   list of blocks), and the record-level `toolUseResult` that repeats the output.
+//! - Codex CLI rollouts: `response_item` payloads `function_call` /
+//!   `custom_tool_call` / `local_shell_call` and their `*_output`, and the
+//!   `exec_command_end` events that repeat a command's output.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::scan::Seg;
+
+/// The longest query kept from a user message; relevance needs the words, not a
+/// pasted file.
+const MAX_QUERY_CHARS: usize = 2000;
+
+/// Tool calls remembered per session at most (a hint is a short string).
+const MAX_CALLS: usize = 100_000;
+
+/// A string in a record to compress.
+#[derive(Debug)]
+pub struct Target {
+    pub path: Vec<Seg>,
+    pub text: String,
+    /// The producing tool call, as a command line for the router.
+    pub hint: Option<String>,
+    /// A tool result the model sees, as opposed to a copy of one kept beside it.
+    pub primary: bool,
+}
+
+/// What carries over from one record to the next.
+#[derive(Debug, Default)]
+pub struct Session {
+    hints: HashMap<String, String>,
+    pub query: Option<String>,
+}
+
+impl Session {
+    fn remember(&mut self, id: &str, hint: String) {
+        if self.hints.len() < MAX_CALLS {
+            self.hints.insert(id.to_string(), hint);
+        }
+    }
+
+    fn hint(&self, id: Option<&str>) -> Option<String> {
+        id.and_then(|id| self.hints.get(id)).cloned()
+    }
+
+    fn ask(&mut self, text: &str) {
+        let text = text.trim();
+        if !text.is_empty() {
+            self.query = Some(text.chars().take(MAX_QUERY_CHARS).collect());
+        }
+    }
+
+    /// Notes what `record` tells about later records and returns its targets.
+    pub fn targets(&mut self, record: &Value) -> Vec<Target> {
+        let mut found = Vec::new();
+        let Some(record) = record.as_object() else {
+            return found;
+        };
+        if let Some(message) = record.get("message").and_then(Value::as_object) {
+            self.claude(
+                record,
+                message,
+                &[Seg::Key("message".into())],
+                true,
+                &mut found,
+            );
+        } else if let Some(embedded) = record
+            .get("data")
+            .and_then(|d| d.get("message"))
+            .and_then(Value::as_object)
+        {
+            // A `progress` record embeds a copy of a subagent's message.
+            if let Some(message) = embedded.get("message").and_then(Value::as_object) {
+                let at = ["data", "message", "message"].map(|k| Seg::Key(k.into()));
+                self.claude(embedded, message, &at, false, &mut found);
+            }
+        } else if let Some(payload) = record.get("payload").and_then(Value::as_object) {
+            self.codex(payload, &mut found);
+        }
+        found
+    }
+
+    /// A Claude Code record whose message sits at `prefix`; `primary` when it is the
+    /// record the model saw rather than an embedded copy.
+    fn claude(
+        &mut self,
+        record: &Map<String, Value>,
+        message: &Map<String, Value>,
+        prefix: &[Seg],
+        primary: bool,
+        found: &mut Vec<Target>,
+    ) {
+        let meta = record.get("isMeta").and_then(Value::as_bool) == Some(true);
+        let at = |rest: &[Seg]| -> Vec<Seg> {
+            let mut path = prefix.to_vec();
+            path.push(Seg::Key("content".into()));
+            path.extend_from_slice(rest);
+            path
+        };
+        let blocks = match message.get("content") {
+            Some(Value::String(text)) => {
+                if message.get("role").and_then(Value::as_str) == Some("user") && !meta && primary {
+                    self.ask(text);
+                }
+                return;
+            }
+            Some(Value::Array(blocks)) => blocks,
+            _ => return,
+        };
+        let mut asked = String::new();
+        let mut record_hint = None;
+        for (i, block) in blocks.iter().enumerate() {
+            let kind = block.get("type").and_then(Value::as_str);
+            match kind {
+                Some("tool_use") | Some("server_tool_use") => {
+                    if let (Some(id), Some(name)) = (
+                        block.get("id").and_then(Value::as_str),
+                        block.get("name").and_then(Value::as_str),
+                    ) {
+                        self.remember(id, claude_hint(name, block.get("input")));
+                    }
+                }
+                Some("text")
+                    if message.get("role").and_then(Value::as_str) == Some("user") && !meta =>
+                {
+                    if let Some(text) = block.get("text").and_then(Value::as_str) {
+                        asked.push_str(text);
+                        asked.push('\n');
+                    }
+                }
+                Some("tool_result") => {
+                    let hint = self.hint(block.get("tool_use_id").and_then(Value::as_str));
+                    record_hint = record_hint.or_else(|| hint.clone());
+                    let content = Seg::Key("content".into());
+                    match block.get("content") {
+                        Some(Value::String(text)) => found.push(Target {
+                            path: at(&[Seg::Index(i), content]),
+                            text: text.clone(),
+                            hint,
+                            primary,
+                        }),
+                        Some(Value::Array(parts)) => {
+                            for (j, part) in parts.iter().enumerate() {
+                                if let Some(text) = text_block(part) {
+                                    found.push(Target {
+                                        path: at(&[
+                                            Seg::Index(i),
+                                            content.clone(),
+                                            Seg::Index(j),
+                                            Seg::Key("text".into()),
+                                        ]),
+                                        text: text.to_string(),
+                                        hint: hint.clone(),
+                                        primary,
+                                    });
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        if primary {
+            self.ask(&asked);
+        }
+        if let Some(side) = record.get("toolUseResult") {
+            let path = [Seg::Key("toolUseResult".into())];
+            side_copies(side, &path, &record_hint, found);
+        }
+    }
+
+    fn codex(&mut self, payload: &Map<String, Value>, found: &mut Vec<Target>) {
+        let str_of = |key: &str| payload.get(key).and_then(Value::as_str);
+        let output = |key: &str, hint: Option<String>, primary: bool| {
+            str_of(key).map(|text| Target {
+                path: vec![Seg::Key("payload".into()), Seg::Key(key.into())],
+                text: text.to_string(),
+                hint,
+                primary,
+            })
+        };
+        match str_of("type") {
+            Some("function_call") | Some("custom_tool_call") | Some("local_shell_call") => {
+                let id = str_of("call_id").or_else(|| str_of("id"));
+                if let Some(id) = id {
+                    let hint = codex_hint(payload);
+                    self.remember(id, hint);
+                }
+            }
+            Some("function_call_output")
+            | Some("custom_tool_call_output")
+            | Some("local_shell_call_output") => {
+                let hint = self.hint(str_of("call_id"));
+                found.extend(output("output", hint, true));
+            }
+            Some("exec_command_end") => {
+                let hint = self.hint(str_of("call_id"));
+                for key in ["stdout", "stderr", "aggregated_output", "formatted_output"] {
+                    found.extend(output(key, hint.clone(), false));
+                }
+            }
+            Some("user_message") => {
+                if let Some(text) = str_of("message") {
+                    self.ask(text);
+                }
+            }
+            Some("message") if str_of("role") == Some("user") => {
+                let text: Vec<&str> = payload
+                    .get("content")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|part| part.get("text").and_then(Value::as_str))
+                    .filter(|t| !t.trim_start().starts_with('<'))
+                    .collect();
+                self.ask(&text.join("\n"));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The text of a `{"type": "text", "text": …}` block.
+fn text_block(part: &Value) -> Option<&str> {
+    (part.get("type").and_then(Value::as_str) == Some("text"))
+        .then(|| part.get("text").and_then(Value::as_str))
+        .flatten()
+}
+
+/// Output copies inside `toolUseResult`: the whole value when it is a string (an
+/// error message), `stdout`/`stderr`, a fetch's `result`, a read file's `file.content`, and text blocks of
+/// `content`. Input echoes beside them (`prompt`, a written file's `content`, an
+/// edit's `oldString`) are not outputs and stay as they are.
+fn side_copies(value: &Value, path: &[Seg], hint: &Option<String>, found: &mut Vec<Target>) {
+    let mut push = |path: Vec<Seg>, text: &str| {
+        found.push(Target {
+            path,
+            text: text.to_string(),
+            hint: hint.clone(),
+            primary: false,
+        })
+    };
+    match value {
+        Value::String(text) => push(path.to_vec(), text),
+        Value::Object(fields) => {
+            for key in ["stdout", "stderr", "output", "result"] {
+                if let Some(text) = fields.get(key).and_then(Value::as_str) {
+                    push([path, &[Seg::Key(key.into())]].concat(), text);
+                }
+            }
+            if let Some(text) = fields
+                .get("file")
+                .and_then(|f| f.get("content"))
+                .and_then(Value::as_str)
+            {
+                push(
+                    [path, &[Seg::Key("file".into()), Seg::Key("content".into())]].concat(),
+                    text,
+                );
+            }
+            if let Some(parts) = fields.get("content").and_then(Value::as_array) {
+                for (j, part) in parts.iter().enumerate() {
+                    if let Some(text) = text_block(part) {
+                        let at = [
+                            Seg::Key("content".into()),
+                            Seg::Index(j),
+                            Seg::Key("text".into()),
+                        ];
+                        push([path, &at[..]].concat(), text);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A Claude Code tool call as the command line the router understands: Bash runs
+/// its command; Read, Grep and Glob are spelled as `cat`, `rg` and `find`; any other
+/// tool (WebFetch, MCP tools `mcp__server__tool`) is named by itself.
+fn claude_hint(name: &str, input: Option<&Value>) -> String {
+    let arg = |key: &str| {
+        input
+            .and_then(|i| i.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    match name {
+        "Bash" => arg("command"),
+        "Read" => format!("cat {}", arg("file_path")),
+        "Grep" => format!("rg {} {}", quote(&arg("pattern")), arg("path")),
+        "Glob" => format!("find {} -name {}", arg("path"), quote(&arg("pattern"))),
+        other => other.to_string(),
+    }
+    .trim()
+    .to_string()
+}
+
+/// Single-quotes a word for a shell-like command line.
+fn quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+/// A Codex tool call as a command line: shell calls carry `cmd` (a string) or
+/// `command` (an argument list) in their JSON arguments; other calls are named.
+fn codex_hint(payload: &Map<String, Value>) -> String {
+    let args: Option<Value> = match payload.get("arguments") {
+        Some(Value::String(json)) => serde_json::from_str(json).ok(),
+        Some(other) => Some(other.clone()),
+        None => payload.get("action").cloned(),
+    };
+    let command = args
+        .as_ref()
+        .and_then(|a| a.get("cmd").or_else(|| a.get("command")));
+    match command {
+        Some(Value::String(cmd)) => cmd.clone(),
+        Some(Value::Array(words)) => {
+            let words: Vec<&str> = words.iter().filter_map(Value::as_str).collect();
+            // `bash -lc 'script'`: the script is the command.
+            match words.as_slice() {
+                [_, flag, script] if flag.starts_with('-') && flag.ends_with('c') => {
+                    script.to_string()
+                }
+                _ => words.join(" "),
+            }
+        }
+        _ => payload
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn claude_tool_results_take_their_calls_command_and_the_last_question() {
+        let mut session = Session::default();
+        session.targets(&json!({"type": "user", "message": {"role": "user", "content": "why does the build fail?"}}));
+        session.targets(&json!({"type": "assistant", "message": {"role": "assistant", "content": [
+            {"type": "tool_use", "id": "t1", "name": "Bash", "input": {"command": "cargo build"}},
+            {"type": "tool_use", "id": "t2", "name": "Grep", "input": {"pattern": "fn main", "path": "src"}}]}}));
+        let found = session.targets(&json!({"type": "user", "message": {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": "t1", "content": "error[E0308]"},
+            {"type": "tool_result", "tool_use_id": "t2", "content": [{"type": "text", "text": "src/main.rs:1"}, {"type": "image"}]}]},
+            "toolUseResult": {"stdout": "error[E0308]", "stderr": "", "interrupted": false}}));
+        let shown: Vec<_> = found
+            .iter()
+            .map(|t| (t.text.as_str(), t.hint.as_deref(), t.primary, t.path.len()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("error[E0308]", Some("cargo build"), true, 4),
+                ("src/main.rs:1", Some("rg 'fn main' src"), true, 6),
+                ("error[E0308]", Some("cargo build"), false, 2),
+                ("", Some("cargo build"), false, 2),
+            ]
+        );
+        assert_eq!(session.query.as_deref(), Some("why does the build fail?"));
+    }
+
+    #[test]
+    fn codex_outputs_take_the_shell_script_as_hint() {
+        let mut session = Session::default();
+        session.targets(&json!({"type": "response_item", "payload": {"type": "function_call", "name": "exec_command",
+            "arguments": "{\"cmd\": \"git diff\"}", "call_id": "c1"}}));
+        session.targets(&json!({"type": "response_item", "payload": {"type": "local_shell_call", "call_id": "c2",
+            "action": {"type": "exec", "command": ["bash", "-lc", "ls -la"]}}}));
+        let one = session.targets(&json!({"type": "response_item", "payload": {"type": "function_call_output", "call_id": "c1", "output": "diff --git"}}));
+        let two = session.targets(&json!({"type": "response_item", "payload": {"type": "local_shell_call_output", "call_id": "c2", "output": "total 0"}}));
+        assert_eq!(one[0].hint.as_deref(), Some("git diff"));
+        assert_eq!(two[0].hint.as_deref(), Some("ls -la"));
+        assert!(one[0].primary);
+    }
+}
