@@ -41,6 +41,10 @@ MIN_GZIP_SPEED_RATIO = 1.0  # headroom MB/s / gzip -1 MB/s
 MAX_RSS_MIB = 64.0
 MIN_JSON_MIB_S = 100.0  # a big array of objects through the whole process
 MAX_API_MS = 10.0  # a 1,000-item API response ("a few milliseconds")
+RUST_SOURCE = FIXTURES / "code" / "memchr-memmem.rs"
+OUTLINE_LINES = 10_000
+OUTLINE_RUNS = 20
+MAX_OUTLINE_MS = 10.0  # outline of a 10,000-line file ("a few milliseconds")
 API_ITEMS = 1000
 API_RUNS = 20
 
@@ -413,6 +417,28 @@ def bench_json(bench: Bench, mib: int) -> dict:
     }
 
 
+def bench_outline(bench: Bench) -> dict:
+    """A Rust file of at least 10,000 lines (a real source repeated whole, so it
+    parses), outlined as `headroom --cmd "cat big.rs" FILE`, median of OUTLINE_RUNS,
+    wall time of the whole process including the store."""
+    store = bench.mkdtemp("headroom-bench-store-")
+    env = bench.headroom_env(store)
+    source = RUST_SOURCE.read_text()
+    copies = -(-OUTLINE_LINES // source.count("\n"))
+    path = Path(bench.work) / "big.rs"
+    path.write_text(source * copies)
+    try:
+        runs = [bench.run([bench.headroom, "--cmd", "cat big.rs", str(path)], env=env)
+                for _ in range(OUTLINE_RUNS)]
+        lines = path.read_text().count("\n")
+    finally:
+        bench.discard(store)
+        path.unlink()
+    ms = statistics.median([r.seconds for r in runs]) * 1e3
+    return {"lines": lines, "runs": OUTLINE_RUNS, "median_ms": ms,
+            "ok": ms <= MAX_OUTLINE_MS}
+
+
 def machine(headroom: str) -> dict:
     """CPUs usable by this process, CPU model, kernel, load, and headroom --version."""
     model = "unknown"
@@ -488,6 +514,11 @@ def print_report(result: dict) -> None:
                   verdict(j["ok_speed"])))
         print(row(f"{j['api_items']}-item response ({j['api_bytes']} B), median ms"
                   f" (need <= {MAX_API_MS:g})", f"{j['api_median_ms']:.2f}", verdict(j["ok_api"])))
+    o = result.get("outline")
+    if o:
+        print(f"\ncode outline: {o['lines']}-line Rust file, median of {o['runs']}")
+        print(row(f"headroom --cmd 'cat big.rs' FILE, median ms (need <= {MAX_OUTLINE_MS:g})",
+                  f"{o['median_ms']:.2f}", verdict(o["ok"])))
     for note in result["notes"]:
         print(f"\nnote: {note}")
     print(f"\nall requirements: {verdict(result['ok'])}")
@@ -539,12 +570,13 @@ def main() -> int:
             else:
                 result["notes"].append(f"{DPKG_LOG.relative_to(REPO)} not found, skipped")
             result["json"] = bench_json(bench, min(args.big_mb, 100))
+            result["outline"] = bench_outline(bench)
     except KeyboardInterrupt:
         print("bench: interrupted, temporary files removed", file=sys.stderr)
         return 130
     result["ok"] = result["startup"]["ok"] and all(
         b["ok_speed"] and b["ok_rss"] for b in result["big_logs"]) and (
-        result["json"]["ok_speed"] and result["json"]["ok_api"])
+        result["json"]["ok_speed"] and result["json"]["ok_api"]) and result["outline"]["ok"]
     print_report(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
