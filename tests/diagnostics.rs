@@ -7,28 +7,16 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{assert_accounts_for_every_line, read_fixture};
-use headroom::{filter, Options};
+use common::{assert_accounts_for_every_line, filter_fixture, read_fixture};
 use regex::Regex;
 
 const DEFAULT: u64 = headroom::pipeline::DEFAULT_BUDGET;
 
 /// The view of a fixture and the content type it was read as.
 fn view_of(name: &str, query: Option<&str>, budget: u64) -> (String, String) {
-    let store = tempfile::tempdir().unwrap();
-    let input = read_fixture(name);
-    let opts = Options {
-        query: query.map(str::to_string),
-        forced: None,
-        cmd: None,
-        budget,
-        lossless: false,
-        store_dir: store.path().to_path_buf(),
-    };
-    let mut out = Vec::new();
-    let report = filter(&mut &input[..], &mut out, &opts).unwrap();
+    let (input, out, kind) = filter_fixture(name, query, budget);
     assert_accounts_for_every_line(&input, &out);
-    (String::from_utf8(out).expect("UTF-8 fixtures"), report.kind)
+    (String::from_utf8(out).expect("UTF-8 fixtures"), kind)
 }
 
 fn view(name: &str, kind: &str) -> String {

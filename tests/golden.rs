@@ -4,22 +4,10 @@
 
 mod common;
 
-use common::{assert_accounts_for_every_line, read_fixture};
-use headroom::{filter, Options};
+use common::{assert_accounts_for_every_line, filter_fixture};
 
 fn view(name: &str, query: Option<&str>, budget: u64) -> String {
-    let store = tempfile::tempdir().unwrap();
-    let input = read_fixture(name);
-    let opts = Options {
-        query: query.map(str::to_string),
-        forced: None,
-        cmd: None,
-        budget,
-        lossless: false,
-        store_dir: store.path().to_path_buf(),
-    };
-    let mut out = Vec::new();
-    filter(&mut &input[..], &mut out, &opts).unwrap();
+    let (input, out, _) = filter_fixture(name, query, budget);
     if !name.ends_with(".json") {
         assert_accounts_for_every_line(&input, &out);
     }

@@ -31,6 +31,24 @@ pub fn bin(name: &str, store: &Path) -> Command {
     cmd
 }
 
+/// A fixture through the filter in process, with its own store and no command
+/// hint: the view and the content type it was read as.
+pub fn filter_fixture(name: &str, query: Option<&str>, budget: u64) -> (Vec<u8>, Vec<u8>, String) {
+    let store = tempfile::tempdir().unwrap();
+    let input = read_fixture(name);
+    let opts = headroom::Options {
+        query: query.map(str::to_string),
+        forced: None,
+        cmd: None,
+        budget,
+        lossless: false,
+        store_dir: store.path().to_path_buf(),
+    };
+    let mut out = Vec::new();
+    let report = headroom::filter(&mut &input[..], &mut out, &opts).unwrap();
+    (input, out, report.kind)
+}
+
 /// The original stored under `hash`, as `headroom-cat HASH` prints it.
 pub fn original(store: &Path, hash: &str) -> Vec<u8> {
     let out = bin("headroom-cat", store)
