@@ -173,7 +173,7 @@ fn summaries() -> &'static RegexSet {
             r"^\[\*\] \d+ fixable",
             r"^(All checks passed!|Success: no issues found)",
             r"^Errors\s+Files$",
-            r"[✖✕] \d+ problems?",
+            r"(?:✖|✕) \d+ problems?",
             r"^\s*\d+ errors? and \d+ warnings? potentially fixable",
             r"^Your code has been rated at",
             r"^\d+ errors?, \d+ warnings?, \d+ (info|informations?)",
@@ -415,7 +415,12 @@ const NO_RULE: usize = usize::MAX;
 fn finding(line: &[u8]) -> Option<Kind<'_>> {
     let first = *line.first()?;
     let shapes = shapes();
-    let at = |i: usize| shapes[i].captures(line);
+    // Most lines match no shape: the DFA says so quickly, and only a line that does
+    // match pays for the capture groups.
+    let at = |i: usize| {
+        let shape = &shapes[i];
+        shape.is_match(line).then(|| shape.captures(line)).flatten()
+    };
     if first == b'e' || first == b'w' {
         if let Some(c) = at(0) {
             return found(&c, Shape::Rustc, severity_word(&c[1])?, 2, 3, false);
