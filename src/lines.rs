@@ -144,6 +144,19 @@ fn skip_escape(seq: &[u8]) -> &[u8] {
     }
 }
 
+/// Non-blank lines of an input's first block that detection and compressors look at.
+pub const SAMPLE_LINES: usize = 200;
+
+/// The first [`SAMPLE_LINES`] non-blank lines of `head`, cleaned as a terminal shows
+/// them (see [`clean`]): what sniffing and a compressor's choice of layout read.
+pub fn sample(head: &[u8]) -> Vec<Cow<'_, [u8]>> {
+    head.split(|&b| b == b'\n')
+        .map(clean)
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .take(SAMPLE_LINES)
+        .collect()
+}
+
 /// Cuts `line` to at most `max` bytes without splitting a UTF-8 character.
 pub fn cut_at_char(line: &[u8], max: usize) -> &[u8] {
     if line.len() <= max {

@@ -112,12 +112,7 @@ pub struct ListingCompressor {
 
 impl ListingCompressor {
     pub fn new(query: &Query, head: &[u8]) -> ListingCompressor {
-        let cleaned: Vec<_> = head
-            .split(|&b| b == b'\n')
-            .map(crate::lines::clean)
-            .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
-            .take(200)
-            .collect();
+        let cleaned = crate::lines::sample(head);
         let sample: Vec<&[u8]> = cleaned.iter().map(|l| &l[..]).collect();
         ListingCompressor {
             layout: sniff_layout(&sample).map_or(Layout::Paths, |(l, _)| l),

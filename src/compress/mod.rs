@@ -110,7 +110,7 @@ pub fn for_type(
         // log, `git show HEAD:file` a file): the first block decides between the two
         // git families, and anything else reads as a log.
         ContentType::Diff | ContentType::Git => {
-            let sample = git::sample(head);
+            let sample = crate::lines::sample(head);
             let lines: Vec<&[u8]> = sample.iter().map(|l| &l[..]).collect();
             let diff_first = kind == ContentType::Diff;
             let as_diff = || diff::sniff(&lines).map(|_| diff::boxed(query));

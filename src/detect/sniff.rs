@@ -3,10 +3,7 @@
 use super::{ContentType, Detection};
 use crate::compress::log::{is_continuation, level_of, starts_with_time};
 use crate::compress::SIGNATURES;
-use crate::lines::clean;
-
-/// Lines of the first block examined.
-const SAMPLE_LINES: usize = 200;
+use crate::lines::sample;
 
 /// Lines of banner allowed before a JSON document.
 const JSON_BANNER_LINES: usize = 8;
@@ -147,15 +144,6 @@ pub fn sniff_lines(head: &[u8]) -> Detection {
             "no structure recognised in {lines} sampled lines ({stamped} time-stamped, {levelled} with a level)"
         ),
     }
-}
-
-/// The first non-blank lines, cleaned as a terminal shows them.
-fn sample(head: &[u8]) -> Vec<std::borrow::Cow<'_, [u8]>> {
-    head.split(|&b| b == b'\n')
-        .map(clean)
-        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
-        .take(SAMPLE_LINES)
-        .collect()
 }
 
 /// The line family (see [`SIGNATURES`]) whose signature the first lines show.

@@ -10,8 +10,6 @@ mod log;
 pub mod query;
 mod status;
 
-use std::borrow::Cow;
-
 use super::Compressor;
 use crate::relevance::Query;
 
@@ -20,16 +18,6 @@ pub fn sniff(lines: &[&[u8]]) -> Option<String> {
     log::sniff(lines)
         .or_else(|| status::sniff(lines))
         .or_else(|| blame::sniff(lines))
-}
-
-/// The first lines of `head` as sniffing sees them: ANSI and `\r` redraws cleaned,
-/// blank lines skipped.
-pub fn sample(head: &[u8]) -> Vec<Cow<'_, [u8]>> {
-    head.split(|&b| b == b'\n')
-        .map(crate::lines::clean)
-        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
-        .take(200)
-        .collect()
 }
 
 /// The view for git output whose first block is `lines`, when it is one this

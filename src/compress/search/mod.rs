@@ -104,12 +104,7 @@ pub struct SearchCompressor {
 impl SearchCompressor {
     /// A compressor for search output whose first block is `head`.
     pub fn new(query: &Query, head: &[u8]) -> SearchCompressor {
-        let cleaned: Vec<_> = head
-            .split(|&b| b == b'\n')
-            .map(crate::lines::clean)
-            .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
-            .take(200)
-            .collect();
+        let cleaned = crate::lines::sample(head);
         let sample: Vec<&[u8]> = cleaned.iter().map(|l| &l[..]).collect();
         SearchCompressor {
             layout: Layout::guess(&sample),
