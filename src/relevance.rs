@@ -223,6 +223,77 @@ impl Bm25 {
     }
 }
 
+/// The lines of an input that hold the query's words, found while a line compressor
+/// observes it: every line counts towards the BM25 statistics, and lines with a query
+/// word are remembered (at most a cap) to be ranked once the input is seen.
+#[derive(Debug, Clone)]
+pub struct QueryLines {
+    bm25: Bm25,
+    cap: usize,
+    /// (index, cost, term frequencies, length) of lines with a query word.
+    lines: Vec<(u64, u32, Box<[u32]>, u32)>,
+    /// The last observed line's term frequencies and length.
+    tf: Vec<u32>,
+    len: u32,
+}
+
+impl QueryLines {
+    /// Remembers at most `cap` candidate lines.
+    pub fn new(query: &Query, cap: usize) -> QueryLines {
+        QueryLines {
+            bm25: Bm25::new(query),
+            cap,
+            lines: Vec::new(),
+            tf: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// Counts one line (does nothing for a query without words).
+    pub fn observe(&mut self, query: &Query, index: u64, cost: u32, line: &[u8]) {
+        if query.terms().is_empty() {
+            return;
+        }
+        self.len = query.term_freqs(line, &mut self.tf);
+        self.bm25.add(&self.tf, self.len);
+        if self.lines.len() < self.cap && self.tf.iter().any(|&t| t > 0) {
+            self.lines
+                .push((index, cost, self.tf.clone().into_boxed_slice(), self.len));
+        }
+    }
+
+    /// The last observed line's term frequencies and length, if it has a query word.
+    pub fn last_line(&self) -> Option<(Box<[u32]>, u32)> {
+        self.tf
+            .iter()
+            .any(|&t| t > 0)
+            .then(|| (self.tf.clone().into_boxed_slice(), self.len))
+    }
+
+    /// The statistics over every observed line, to score other documents by.
+    pub fn bm25(&self) -> &Bm25 {
+        &self.bm25
+    }
+
+    /// (index, cost) of the best-scoring lines, best first (ties in input order): at
+    /// most `max`, each scoring at least `share` of the best.
+    pub fn best(&self, max: usize, share: f64) -> Vec<(u64, u32)> {
+        let mut scored: Vec<(f64, u64, u32)> = self
+            .lines
+            .iter()
+            .map(|(index, cost, tf, len)| (self.bm25.score(tf, *len), *index, *cost))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let best = scored.first().map_or(0.0, |s| s.0);
+        scored
+            .into_iter()
+            .take(max)
+            .take_while(|&(score, _, _)| score > 0.0 && score >= share * best)
+            .map(|(_, index, cost)| (index, cost))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,7 +23,7 @@ use regex::bytes::Regex;
 
 use super::{Compressor, Context, Picker, Selection};
 use crate::marker::{count_of, thousands};
-use crate::relevance::{Bm25, Query};
+use crate::relevance::{Query, QueryLines};
 
 /// Exact templates tracked at most; lines of further new ones are still counted.
 const MAX_TEMPLATES: usize = 50_000;
@@ -602,19 +602,14 @@ pub struct LogCompressor {
     last_line_head: Vec<u8>,
     first_cost: u32,
     last_cost: u32,
-    bm25: Bm25,
     anchor_lines: Vec<(u64, u32)>,
     /// Continuation lines that are must-keep on their own, and their templates.
     severe_continuations: Vec<(u64, u32)>,
     severe_seen: std::collections::HashSet<u64, FastBuild>,
-    /// (index, cost, query term frequencies, length) of lines with a query term.
-    query_lines: Vec<(u64, u32, Box<[u32]>, u32)>,
+    /// Lines with a query word, and the BM25 statistics over every line.
+    query_lines: QueryLines,
     anchor_total: u64,
     masker: Masker,
-    /// The current line's query term frequencies and length in terms, counted
-    /// once in `observe` (empty without query terms).
-    scratch_tf: Vec<u32>,
-    scratch_len: u32,
 }
 
 impl LogCompressor {
@@ -636,15 +631,12 @@ impl LogCompressor {
             last_line_head: Vec::new(),
             first_cost: 0,
             last_cost: 0,
-            bm25: Bm25::new(query),
             anchor_lines: Vec::new(),
             severe_continuations: Vec::new(),
             severe_seen: Default::default(),
-            query_lines: Vec::new(),
+            query_lines: QueryLines::new(query, MAX_QUERY_CANDIDATES),
             anchor_total: 0,
             masker: Masker::default(),
-            scratch_tf: Vec::new(),
-            scratch_len: 0,
         }
     }
 
@@ -723,12 +715,8 @@ impl LogCompressor {
             self.by_hash.insert(hash, id);
             return id;
         }
-        // `observe` has just counted this line's query terms into the scratch space.
-        let query_tf = self
-            .scratch_tf
-            .iter()
-            .any(|&t| t > 0)
-            .then(|| (self.scratch_tf.clone().into_boxed_slice(), self.scratch_len));
+        // `observe` has just counted this line's query terms.
+        let query_tf = self.query_lines.last_line();
         let id = self.templates.len();
         group.push(id);
         self.templates.push(Template {
@@ -840,17 +828,7 @@ impl Compressor for LogCompressor {
     fn observe(&mut self, index: u64, line: &[u8], tokens: u32) {
         self.lines += 1;
         let cost = tokens + 1;
-        if !self.query.terms().is_empty() {
-            let len = self.query.term_freqs(line, &mut self.scratch_tf);
-            self.scratch_len = len;
-            self.bm25.add(&self.scratch_tf, len);
-            if self.query_lines.len() < MAX_QUERY_CANDIDATES
-                && self.scratch_tf.iter().any(|&t| t > 0)
-            {
-                let tf = self.scratch_tf.clone().into_boxed_slice();
-                self.query_lines.push((index, cost, tf, len));
-            }
-        }
+        self.query_lines.observe(&self.query, index, cost, line);
         if !self.query.anchors().is_empty() && self.query.anchor_hits(line) > 0 {
             self.anchor_total += 1;
             if self.anchor_lines.len() < 4 * MUST_ANCHOR_LINES {
@@ -902,18 +880,7 @@ impl Compressor for LogCompressor {
         }
 
         // Lines that best match the query's words, wherever their words sit.
-        let mut scored: Vec<(f64, u64, u32)> = self
-            .query_lines
-            .iter()
-            .map(|(index, cost, tf, len)| (self.bm25.score(tf, *len), *index, *cost))
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let best = scored.first().map_or(0.0, |s| s.0);
-        for &(_, index, cost) in scored
-            .iter()
-            .take(MAX_QUERY_LINES)
-            .take_while(|(score, _, _)| *score >= QUERY_LINE_SHARE * best)
-        {
+        for (index, cost) in self.query_lines.best(MAX_QUERY_LINES, QUERY_LINE_SHARE) {
             picker.offer(index, u64::from(cost), None);
         }
 
@@ -935,7 +902,7 @@ impl Compressor for LogCompressor {
             .filter_map(|(i, t)| {
                 t.query_tf
                     .as_ref()
-                    .map(|(tf, len)| (self.bm25.score(tf, *len), i))
+                    .map(|(tf, len)| (self.query_lines.bm25().score(tf, *len), i))
             })
             .filter(|(s, _)| *s > 0.0)
             .collect();

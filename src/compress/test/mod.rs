@@ -35,7 +35,7 @@ use super::{Compressor, Context, Picker, Selection};
 use crate::compress::log::{level_of, Level};
 use crate::hash::{hash_bytes, FastBuild};
 use crate::marker::{count_of, thousands};
-use crate::relevance::{Bm25, Query};
+use crate::relevance::{Query, QueryLines};
 
 /// Detail lines of one failure kept whatever the budget; further ones are extras.
 const DETAIL_CAP: u32 = 40;
@@ -149,9 +149,8 @@ pub struct TestCompressor {
     last_result: Option<(u64, u32)>,
     /// Lines naming one of the query's exact words as a whole name.
     anchor_lines: Vec<(u64, u32)>,
-    bm25: Bm25,
-    query_lines: Vec<(u64, u32, Box<[u32]>, u32)>,
-    scratch_tf: Vec<u32>,
+    /// Lines with a query word, and the BM25 statistics over every line.
+    query_lines: QueryLines,
 }
 
 impl TestCompressor {
@@ -176,9 +175,7 @@ impl TestCompressor {
             first_cost: 0,
             last_result: None,
             anchor_lines: Vec::new(),
-            bm25: Bm25::new(query),
-            query_lines: Vec::new(),
-            scratch_tf: Vec::new(),
+            query_lines: QueryLines::new(query, MAX_QUERY_CANDIDATES),
         }
     }
 
@@ -356,16 +353,7 @@ impl TestCompressor {
     }
 
     fn observe_query(&mut self, index: u64, line: &[u8], cost: u32) {
-        if !self.query.terms().is_empty() {
-            let len = self.query.term_freqs(line, &mut self.scratch_tf);
-            self.bm25.add(&self.scratch_tf, len);
-            if self.query_lines.len() < MAX_QUERY_CANDIDATES
-                && self.scratch_tf.iter().any(|&t| t > 0)
-            {
-                let tf = self.scratch_tf.clone().into_boxed_slice();
-                self.query_lines.push((index, cost, tf, len));
-            }
-        }
+        self.query_lines.observe(&self.query, index, cost, line);
         if self.query.anchors().is_empty() {
             return;
         }
@@ -546,18 +534,7 @@ impl Compressor for TestCompressor {
         }
 
         // Lines that best match the query's words get the whole budget.
-        let mut scored: Vec<(f64, u64, u32)> = self
-            .query_lines
-            .iter()
-            .map(|(index, cost, tf, len)| (self.bm25.score(tf, *len), *index, *cost))
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let best = scored.first().map_or(0.0, |s| s.0);
-        for &(_, index, cost) in scored
-            .iter()
-            .take(MAX_QUERY_LINES)
-            .take_while(|(score, _, _)| *score > 0.0 && *score >= QUERY_LINE_SHARE * best)
-        {
+        for (index, cost) in self.query_lines.best(MAX_QUERY_LINES, QUERY_LINE_SHARE) {
             picker.offer(index, u64::from(cost), None);
         }
 
