@@ -28,7 +28,9 @@ pub fn json(head: &[u8]) -> Option<Detection> {
         if matches!(trimmed.first(), Some(b'{' | b'[')) {
             if is_json_lines(&head[offset..]) {
                 // A family whose own format is JSON Lines (`rg --json`) reads it.
-                return Some(family(head).unwrap_or_else(|| Detection {
+                let sample = sample(head);
+                let sample: Vec<&[u8]> = sample.iter().map(|l| &l[..]).collect();
+                return Some(family(&sample).unwrap_or_else(|| Detection {
                     kind: ContentType::Ndjson,
                     evidence: "lines that are each a whole JSON object".into(),
                 }));
@@ -110,11 +112,11 @@ fn opens_json(text: &[u8]) -> bool {
 /// results, ...); else logs, line records that mostly start with a timestamp or carry
 /// a level; anything else is text.
 pub fn sniff_lines(head: &[u8]) -> Detection {
-    if let Some(d) = family(head) {
-        return d;
-    }
     let sample = sample(head);
     let sample: Vec<&[u8]> = sample.iter().map(|l| &l[..]).collect();
+    if let Some(d) = family(&sample) {
+        return d;
+    }
     let mut lines = 0usize;
     let mut stamped = 0usize;
     let mut levelled = 0usize;
@@ -147,11 +149,9 @@ pub fn sniff_lines(head: &[u8]) -> Detection {
 }
 
 /// The line family (see [`SIGNATURES`]) whose signature the first lines show.
-fn family(head: &[u8]) -> Option<Detection> {
-    let sample = sample(head);
-    let sample: Vec<&[u8]> = sample.iter().map(|l| &l[..]).collect();
+fn family(sample: &[&[u8]]) -> Option<Detection> {
     SIGNATURES.iter().find_map(|(kind, signature)| {
-        signature(&sample).map(|evidence| Detection {
+        signature(sample).map(|evidence| Detection {
             kind: *kind,
             evidence,
         })
