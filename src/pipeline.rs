@@ -121,7 +121,7 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
     // input are handled whole afterwards.
     let mut compressor = (!matches!(
         detection.kind,
-        ContentType::Binary | ContentType::Json | ContentType::Html
+        ContentType::Binary | ContentType::Json | ContentType::Html | ContentType::Transcript
     ))
     .then(|| compress::for_type(detection.kind, &query, &head, opts.cmd.as_deref()));
 
@@ -152,16 +152,18 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
     // (a concurrent gc, a deleted directory) can take the original away.
     let view = match (detection.kind, compressor.as_mut()) {
         (ContentType::Binary, _) => Ok(Some(binary_view(&head, &short, report.bytes_in))),
-        (kind @ (ContentType::Json | ContentType::Html), _) => guarded(|| {
-            // Sized up front: growing a gigabyte by doubling copies it twice over.
-            let mut bytes = Vec::with_capacity(usize::try_from(report.bytes_in).unwrap_or(0));
-            (&original)
-                .read_to_end(&mut bytes)
-                .map_err(|e| e.to_string())?;
-            let (view, kind) = render_document(kind, &bytes, &head, &query, opts.budget, &short)?;
-            report.kind = kind.name().into();
-            Ok(view)
-        }),
+        (kind @ (ContentType::Json | ContentType::Html | ContentType::Transcript), _) => {
+            guarded(|| {
+                // Sized up front: growing a gigabyte by doubling copies it twice over.
+                let mut bytes = Vec::with_capacity(usize::try_from(report.bytes_in).unwrap_or(0));
+                (&original)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| e.to_string())?;
+                let (view, kind) = render_document(kind, &bytes, &head, &query, opts, &short)?;
+                report.kind = kind.name().into();
+                Ok(view)
+            })
+        }
         (_, None) => Err("internal error while reading the input".to_string()),
         (_, Some(c)) => guarded(|| {
             render_lines(
@@ -502,17 +504,32 @@ fn render_lines(
         .map_err(|e| e.to_string())
 }
 
-/// A JSON or HTML input's view, or, when it does not parse, the view of the log or
-/// text compressor its lines call for; returns the view and the type that made it.
+/// A JSON, HTML or session-log input's view, or, when it does not parse, the view of
+/// the log or text compressor its lines call for; returns the view and the type that
+/// made it.
 fn render_document(
     kind: ContentType,
     original: &[u8],
     head: &[u8],
     query: &Query,
-    budget: u64,
+    opts: &Options,
     short: &str,
 ) -> Result<(Option<Vec<u8>>, ContentType), String> {
-    if kind == ContentType::Html {
+    let budget = opts.budget;
+    if kind == ContentType::Transcript {
+        let mut nested = |text: &str, hint: Option<&str>, asked: Option<&str>, budget: u64| {
+            tool_output_view(text, hint, asked, budget, opts)
+        };
+        if let Some(view) = compress::conversation::render(
+            original,
+            opts.query.as_deref(),
+            budget,
+            short,
+            &mut nested,
+        ) {
+            return Ok((Some(view.into_bytes()), ContentType::Transcript));
+        }
+    } else if kind == ContentType::Html {
         if let Some(view) = compress::html::render(original, query, budget, short) {
             return Ok((Some(view.into_bytes()), ContentType::Html));
         }
@@ -545,6 +562,30 @@ fn render_document(
         short,
     )?;
     Ok((view, kind))
+}
+
+/// The view of one tool output inside a session log: the filter's own, routed by the
+/// call that produced it; the output itself when it stays whole or anything fails.
+fn tool_output_view(
+    text: &str,
+    hint: Option<&str>,
+    query: Option<&str>,
+    budget: u64,
+    opts: &Options,
+) -> String {
+    let opts = Options {
+        query: query.map(str::to_string),
+        forced: None,
+        cmd: hint.filter(|h| !h.trim().is_empty()).map(str::to_string),
+        budget,
+        lossless: false,
+        store_dir: opts.store_dir.clone(),
+    };
+    let mut view = Vec::new();
+    match filter(&mut text.as_bytes(), &mut view, &opts) {
+        Ok(_) => String::from_utf8(view).unwrap_or_else(|_| text.to_string()),
+        Err(_) => text.to_string(),
+    }
 }
 
 /// A run of elided lines being collected during rendering.

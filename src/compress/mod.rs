@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod code;
+pub mod conversation;
 pub mod diagnostic;
 pub mod diff;
 pub mod git;
@@ -134,11 +135,13 @@ pub fn for_type(
             cmd.and_then(code::Language::of_command)
                 .map(|(lang, _)| lang),
         )),
-        // JSON and HTML are rendered whole (`json::compress`, `html::render`); this is
-        // their fallback.
-        ContentType::Json | ContentType::Html | ContentType::Text | ContentType::Binary => {
-            Box::new(text::TextCompressor::new(query))
-        }
+        // JSON, HTML and session logs are rendered whole (`json::compress`,
+        // `html::render`, `conversation::render`); this is their fallback.
+        ContentType::Json
+        | ContentType::Html
+        | ContentType::Transcript
+        | ContentType::Text
+        | ContentType::Binary => Box::new(text::TextCompressor::new(query)),
     }
 }
 

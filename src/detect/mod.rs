@@ -35,6 +35,8 @@ pub enum ContentType {
     Search,
     /// ls, find, tree, du.
     Listing,
+    /// Agent session logs (Claude Code, Codex), shown as their conversation.
+    Transcript,
     /// Several commands' output in a row, each after its shell prompt.
     Mixed,
     /// Source code (Rust, Python, JavaScript, TypeScript, Go, Java, C, C++).
@@ -60,6 +62,7 @@ impl ContentType {
             ContentType::Git => "git",
             ContentType::Search => "search",
             ContentType::Listing => "listing",
+            ContentType::Transcript => "transcript",
             ContentType::Mixed => "mixed",
             ContentType::Code => "code",
             ContentType::Html => "html",

@@ -30,6 +30,12 @@ pub fn json(head: &[u8]) -> Option<Detection> {
                 // A family whose own format is JSON Lines (`rg --json`) reads it.
                 let sample = sample(head);
                 let sample: Vec<&[u8]> = sample.iter().map(|l| &l[..]).collect();
+                if let Some(evidence) = crate::compress::conversation::sniff(&sample) {
+                    return Some(Detection {
+                        kind: ContentType::Transcript,
+                        evidence,
+                    });
+                }
                 return Some(family(&sample).unwrap_or_else(|| Detection {
                     kind: ContentType::Ndjson,
                     evidence: "lines that are each a whole JSON object".into(),

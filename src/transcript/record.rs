@@ -289,7 +289,7 @@ fn side_copies(value: &Value, path: &[Seg], hint: &Option<String>, found: &mut V
 /// A Claude Code tool call as the command line the router understands: Bash runs
 /// its command; Read, Grep and Glob are spelled as `cat`, `rg` and `find`; any other
 /// tool (WebFetch, MCP tools `mcp__server__tool`) is named by itself.
-fn claude_hint(name: &str, input: Option<&Value>) -> String {
+pub fn claude_hint(name: &str, input: Option<&Value>) -> String {
     let arg = |key: &str| {
         input
             .and_then(|i| i.get(key))
@@ -315,7 +315,7 @@ fn quote(word: &str) -> String {
 
 /// A Codex tool call as a command line: shell calls carry `cmd` (a string) or
 /// `command` (an argument list) in their JSON arguments; other calls are named.
-fn codex_hint(payload: &Map<String, Value>) -> String {
+pub fn codex_hint(payload: &Map<String, Value>) -> String {
     let args: Option<Value> = match payload.get("arguments") {
         Some(Value::String(json)) => serde_json::from_str(json).ok(),
         Some(other) => Some(other.clone()),
