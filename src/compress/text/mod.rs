@@ -6,7 +6,10 @@
 //! under their parents' headings, the outline of headings stays as far as a share of
 //! the budget allows (whole levels, top down), and every other section folds by line
 //! range. Flat text keeps the lines that match the query, then the head and the tail
-//! of the input, the way a reader skims an unknown document.
+//! of the input, the way a reader skims an unknown document. Either way, lines that
+//! report a problem (`error:`, `AssertionError:`, `FAILED`, `1 failed`), as a pasted
+//! console session holds, are kept first within a share of the budget: like the log
+//! family's errors, they are what a reader of a long session looks for.
 
 mod outline;
 
@@ -45,6 +48,10 @@ const MARKER_TOKENS: u64 = 20;
 const HEADING_WEIGHT: u32 = 3;
 /// BM25 score a matched anchor (an exact identifier or quoted string) adds.
 const ANCHOR_WEIGHT: f64 = 4.0;
+/// Lines reporting a problem remembered at most.
+const MAX_PROBLEM_LINES: usize = 40;
+/// Share of the budget the lines reporting a problem may take.
+const PROBLEM_SHARE: f64 = 0.25;
 
 #[derive(Debug, Clone, Copy)]
 struct Line {
@@ -99,6 +106,8 @@ pub struct TextCompressor {
     bm25: Bm25,
     scored: Vec<(Box<[u32]>, u32, Line)>,
     anchors: Vec<Line>,
+    /// Lines reporting a problem, in input order.
+    problems: Vec<Line>,
     tf: Vec<u32>,
     finder: HeadingFinder,
     pending: Option<Pending>,
@@ -120,6 +129,7 @@ impl TextCompressor {
             bm25: Bm25::new(query),
             scored: Vec::new(),
             anchors: Vec::new(),
+            problems: Vec::new(),
             tf: Vec::new(),
             finder: HeadingFinder::new(),
             pending: None,
@@ -265,16 +275,18 @@ impl TextCompressor {
         }
     }
 
-    /// Offers the head's lines up to `budget` and keeps what fits.
-    fn keep_head(&self, picker: &mut Picker, budget: u64) {
-        let mut head_picker = Picker::new(budget);
-        for &line in &self.head {
-            if !self.offer(&mut head_picker, line) {
+    /// Keeps the first of `lines` (repeats folded) that fit `budget`.
+    fn keep_first(&self, picker: &mut Picker, lines: &[Line], budget: u64) {
+        let mut first = Picker::new(budget);
+        let mut at = std::collections::HashMap::new();
+        for &line in lines {
+            at.insert(line.index, line);
+            if !self.offer(&mut first, line) {
                 break;
             }
         }
-        for kept in head_picker.finish(None).keep {
-            let line = self.head[kept.index as usize];
+        for kept in first.finish(None).keep {
+            let line = at[&kept.index];
             picker.must(line.index, u64::from(line.cost), kept.note);
         }
     }
@@ -308,6 +320,9 @@ impl Compressor for TextCompressor {
                     .push((self.tf.clone().into_boxed_slice(), len, line));
             }
         }
+        if self.problems.len() < MAX_PROBLEM_LINES && reports_problem(bytes) {
+            self.problems.push(line);
+        }
         let anchors = self.query.anchor_hits(bytes) as u32;
         if self.anchors.len() < MAX_QUERY_LINES && anchors > 0 {
             self.anchors.push(line);
@@ -331,12 +346,13 @@ impl Compressor for TextCompressor {
             picker.must(line.index, u64::from(line.cost), None);
         }
         let share = |s: f64| (ctx.budget as f64 * s) as u64;
+        self.keep_first(&mut picker, &self.problems, share(PROBLEM_SHARE));
         let outlined = self.headings.len() >= MIN_HEADINGS;
         let header = if outlined {
             let whole = self.keep_matching_sections(&mut picker, ctx.budget);
             self.keep_query_lines(&mut picker, MAX_QUERY_LINES / 2, SECTION_SCORE_SHARE);
             self.keep_outline(&mut picker, share(OUTLINE_SHARE));
-            self.keep_head(&mut picker, share(INTRO_SHARE));
+            self.keep_first(&mut picker, &self.head, share(INTRO_SHARE));
             format!(
                 "outline: {} sections, {} whole for the query",
                 thousands(self.sections.len() as u64),
@@ -344,7 +360,7 @@ impl Compressor for TextCompressor {
             )
         } else {
             self.keep_query_lines(&mut picker, MAX_QUERY_LINES, 0.0);
-            self.keep_head(&mut picker, share(HEAD_SHARE));
+            self.keep_first(&mut picker, &self.head, share(HEAD_SHARE));
             for &line in self.tail.iter().rev() {
                 if !self.offer(&mut picker, line) {
                     break;
@@ -364,6 +380,19 @@ impl Compressor for TextCompressor {
     fn label(&self, _index: u64, _line: &[u8]) -> Option<&'static str> {
         None
     }
+}
+
+/// A line that reports an error or a failure: `error:` or `Error:` (a compiler's, a
+/// tool's), `SomethingError:` (an exception), Python's traceback header, pytest's
+/// `E   ` detail lines, `FAILED`, and counts such as `1 failed`.
+fn reports_problem(line: &[u8]) -> bool {
+    static RE: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        crate::pattern::regex(
+            r"(?i:\b(?:error|fatal|panic|panicked|exception)\b[:\]])|^Traceback \(most recent call last\)|^\s*E {2,}\S|\bFAILED\b|(?i:\b\d+ (?:failed|errors?)\b)|\b[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:Error|Exception)\b:",
+        )
+    })
+    .is_match(line)
 }
 
 #[cfg(test)]
@@ -398,5 +427,48 @@ mod tests {
         assert!(!kept.contains(&2), "repeat of line 0 is folded");
         assert_eq!(s.keep[0].note.as_deref(), Some("[×999 identical]"));
         assert!(kept.len() < 100);
+    }
+
+    #[test]
+    fn problem_reports_are_recognised_and_prose_is_not() {
+        for line in [
+            "     error: externally-managed-environment",
+            "  E       AssertionError: Test book not found",
+            "FAILED specs/library_spec.py::it_finds - AssertionError: not found",
+            "==== 1 failed, 3 passed in 0.29s ====",
+            "  1. ruff config error: py313 is not supported",
+            "Traceback (most recent call last):",
+        ] {
+            assert!(reports_problem(line.as_bytes()), "{line}");
+        }
+        for line in [
+            "Error handling is described in the next section.",
+            "This will not fail when the file exists.",
+            "  Every test passed.",
+        ] {
+            assert!(!reports_problem(line.as_bytes()), "{line}");
+        }
+    }
+
+    #[test]
+    fn problem_reports_are_kept_far_from_the_head_and_tail() {
+        let q = Query::parse("");
+        let mut c = TextCompressor::new(&q);
+        for i in 0..3000u64 {
+            let line = match i {
+                1500 => "     error: externally-managed-environment".to_string(),
+                _ => format!("prose line number {i} with some words"),
+            };
+            c.observe(
+                i,
+                line.as_bytes(),
+                crate::tokens::estimate(line.as_bytes()) as u32,
+            );
+        }
+        let s = c.select(&Context {
+            query: &q,
+            budget: 300,
+        });
+        assert!(s.keep.iter().any(|k| k.index == 1500));
     }
 }
