@@ -160,10 +160,14 @@ pub fn for_each_term(bytes: &[u8], mut f: impl FnMut(&str)) {
 }
 
 /// A deliberately light suffix stripper: `failed`, `failure`, `fails` → `fail`;
-/// `errors` → `error`. Query and lines go through the same function, so an
+/// `errors` → `error`; `addition`, `added` → `add`; `specified`, `specific` →
+/// `specif`. Query and lines go through the same function, so an
 /// over-eager cut on both sides still matches.
 pub fn stem(word: &str) -> &str {
-    const SUFFIXES: &[&str] = &["ings", "ing", "ures", "ure", "ed", "es", "s", "e"];
+    const SUFFIXES: &[&str] = &[
+        "ations", "ation", "itions", "ition", "ings", "ing", "ions", "ion", "ures", "ure", "ied",
+        "ies", "ed", "es", "ic", "s", "e",
+    ];
     for suffix in SUFFIXES {
         if let Some(base) = word.strip_suffix(suffix) {
             if base.len() >= 3 && !base.ends_with('s') {
@@ -323,6 +327,13 @@ mod tests {
         assert_eq!(stem("fails"), stem("fail"));
         assert_eq!(stem("errors"), "error");
         assert_eq!(stem("replicate"), stem("replicated"));
+        // Nouns meet their verbs: a question about commits that "added" a string
+        // finds the option documented as "addition/deletion" of it.
+        assert_eq!(stem("addition"), stem("added"));
+        assert_eq!(stem("deletion"), stem("deleted"));
+        assert_eq!(stem("specified"), stem("specific"));
+        assert_eq!(stem("functions"), stem("function"));
+        assert_eq!(stem("copies"), stem("copied"));
     }
 
     #[test]
