@@ -60,6 +60,22 @@ struct Line {
     hash: u64,
 }
 
+/// The paragraph being read: its first line, its lines' combined hash and its length.
+#[derive(Debug, Clone, Copy)]
+struct Paragraph {
+    start: u64,
+    hash: u64,
+    lines: u64,
+}
+
+/// Where a paragraph's text first appears and how often it appears.
+#[derive(Debug, Clone, Copy)]
+struct Occurrences {
+    start: u64,
+    lines: u64,
+    count: u64,
+}
+
 /// A run of lines from one heading to the next (the first may have no heading).
 #[derive(Debug)]
 struct Section {
@@ -101,6 +117,12 @@ pub struct TextCompressor {
     query: Query,
     lines: u64,
     counts: HashMap<u64, (u64, u64)>,
+    /// Paragraphs of two lines or more, by combined hash.
+    paragraphs: HashMap<u64, Occurrences>,
+    paragraph: Option<Paragraph>,
+    /// Per first line of a repeated paragraph, its count; the paragraph's other lines
+    /// carry no count of their own (filled by `select`).
+    paragraph_notes: HashMap<u64, Option<u64>>,
     head: Vec<Line>,
     tail: VecDeque<Line>,
     bm25: Bm25,
@@ -124,6 +146,9 @@ impl TextCompressor {
             query: query.clone(),
             lines: 0,
             counts: HashMap::new(),
+            paragraphs: HashMap::new(),
+            paragraph: None,
+            paragraph_notes: HashMap::new(),
             head: Vec::new(),
             tail: VecDeque::new(),
             bm25: Bm25::new(query),
@@ -139,16 +164,51 @@ impl TextCompressor {
         }
     }
 
-    /// Offers a line unless it repeats an earlier one; notes the count on first ones.
+    /// Offers a line unless it repeats an earlier one; notes the count on first ones
+    /// (a repeated paragraph's count on its first line).
     fn offer(&self, picker: &mut Picker, line: Line) -> bool {
+        if let Some(&paragraph) = self.paragraph_notes.get(&line.index) {
+            let note = paragraph.map(|n| format!("[paragraph ×{}]", thousands(n)));
+            return picker.offer(line.index, u64::from(line.cost), note);
+        }
         match self.counts.get(&line.hash) {
             Some(&(first, _)) if first != line.index => true,
+            _ if line.hash == BLANK => picker.offer(line.index, u64::from(line.cost), None),
             Some(&(_, n)) if n > 1 => picker.offer(
                 line.index,
                 u64::from(line.cost),
                 Some(format!("[×{} identical]", thousands(n))),
             ),
             _ => picker.offer(line.index, u64::from(line.cost), None),
+        }
+    }
+
+    /// Ends the paragraph being read (at a blank line or the end of the input) and
+    /// counts it if it has two lines or more.
+    fn close_paragraph(&mut self) {
+        let Some(p) = self.paragraph.take().filter(|p| p.lines >= 2) else {
+            return;
+        };
+        if self.paragraphs.len() < MAX_DISTINCT || self.paragraphs.contains_key(&p.hash) {
+            self.paragraphs
+                .entry(p.hash)
+                .or_insert(Occurrences {
+                    start: p.start,
+                    lines: p.lines,
+                    count: 0,
+                })
+                .count += 1;
+        }
+    }
+
+    /// Notes each repeated paragraph's count on its first line, and none on its
+    /// other lines.
+    fn note_paragraphs(&mut self) {
+        for o in self.paragraphs.values().filter(|o| o.count > 1) {
+            self.paragraph_notes.insert(o.start, Some(o.count));
+            for index in o.start + 1..o.start + o.lines {
+                self.paragraph_notes.entry(index).or_insert(None);
+            }
         }
     }
 
@@ -295,8 +355,18 @@ impl TextCompressor {
 impl Compressor for TextCompressor {
     fn observe(&mut self, index: u64, bytes: &[u8], tokens: u32) {
         self.lines += 1;
-        let hash = blake3::hash(bytes);
-        let hash = u64::from_le_bytes(hash.as_bytes()[..8].try_into().expect("8 bytes"));
+        let hash = line_hash(bytes);
+        if hash == BLANK {
+            self.close_paragraph();
+        } else {
+            let p = self.paragraph.get_or_insert(Paragraph {
+                start: index,
+                hash: 0,
+                lines: 0,
+            });
+            p.hash = p.hash.rotate_left(7) ^ hash;
+            p.lines += 1;
+        }
         let line = Line {
             index,
             cost: tokens + 1,
@@ -341,6 +411,8 @@ impl Compressor for TextCompressor {
     fn select(&mut self, ctx: &Context) -> Selection {
         let heading = self.finder.finish();
         self.settle(heading);
+        self.close_paragraph();
+        self.note_paragraphs();
         let mut picker = Picker::new(ctx.budget);
         for &line in &self.anchors {
             picker.must(line.index, u64::from(line.cost), None);
@@ -380,6 +452,19 @@ impl Compressor for TextCompressor {
     fn label(&self, _index: u64, _line: &[u8]) -> Option<&'static str> {
         None
     }
+}
+
+/// The hash blank lines (only spaces and tabs) share: they are never counted as
+/// repeats, only dropped with what surrounds them.
+const BLANK: u64 = 0;
+
+/// A line's identity for folding repeats ([`BLANK`] for a blank line).
+fn line_hash(bytes: &[u8]) -> u64 {
+    if bytes.iter().all(|&b| b == b' ' || b == b'\t') {
+        return BLANK;
+    }
+    let hash = blake3::hash(bytes);
+    u64::from_le_bytes(hash.as_bytes()[..8].try_into().expect("8 bytes")) | 1
 }
 
 /// A line that reports an error or a failure: `error:` or `Error:` (a compiler's, a
@@ -470,5 +555,44 @@ mod tests {
             budget: 300,
         });
         assert!(s.keep.iter().any(|k| k.index == 1500));
+    }
+
+    #[test]
+    fn a_repeated_paragraph_is_counted_once_on_its_first_line() {
+        let q = Query::parse("");
+        let mut c = TextCompressor::new(&q);
+        let mut lines = vec!["Intro".to_string(), String::new()];
+        for i in 0..200 {
+            lines.push("Note: this warning applies.".into());
+            lines.push("Please read it carefully.".into());
+            lines.push(String::new());
+            lines.push(format!("filler {i}"));
+            lines.push(String::new());
+        }
+        for (i, line) in lines.iter().enumerate() {
+            c.observe(
+                i as u64,
+                line.as_bytes(),
+                crate::tokens::estimate(line.as_bytes()) as u32 + 1,
+            );
+        }
+        let s = c.select(&Context {
+            query: &q,
+            budget: 300,
+        });
+        let note = |index: u64| {
+            s.keep
+                .iter()
+                .find(|k| k.index == index)
+                .map(|k| k.note.clone())
+        };
+        assert_eq!(note(2), Some(Some("[paragraph ×200]".into())));
+        assert_eq!(
+            note(3),
+            Some(None),
+            "the paragraph's other lines carry no count"
+        );
+        assert_eq!(note(1), Some(None), "blank lines carry no count");
+        assert!(note(7).is_none(), "a repeat is folded");
     }
 }
