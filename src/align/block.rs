@@ -78,7 +78,26 @@ pub fn spans(text: &str) -> Vec<Span> {
 
 /// `text` with its dynamic spans moved to the block, and how many were moved; `None`
 /// when there are none.
+///
+/// Moving a span can reveal another: in `…490Z2026-05-11` the date is not a word of
+/// its own until the timestamp before it becomes `{{timestamp-1}}`. So spans are
+/// moved until none is left (a few rounds at most: each round moves one or more).
 pub fn fix(text: &str) -> Option<(String, usize)> {
+    let mut fixed: Option<(String, usize)> = None;
+    for _ in 0..8 {
+        let current = fixed.as_ref().map_or(text, |(t, _)| t.as_str());
+        match fix_once(current) {
+            Some((next, n)) => {
+                let moved = fixed.as_ref().map_or(0, |(_, m)| *m);
+                fixed = Some((next, moved + n));
+            }
+            None => break,
+        }
+    }
+    fixed
+}
+
+fn fix_once(text: &str) -> Option<(String, usize)> {
     let parts = split(text);
     let found = detect::find(parts.body);
     if found.is_empty() {
@@ -168,6 +187,14 @@ mod tests {
             fixed.starts_with("template {{date-1}} then {{date-2}}"),
             "{fixed}"
         );
+    }
+
+    #[test]
+    fn a_span_revealed_by_moving_another_is_moved_too() {
+        let (fixed, moved) = fix("2026-05-11T08:27:17.490Z2026-05-11").unwrap();
+        assert_eq!(moved, 2);
+        assert!(fixed.starts_with("{{timestamp-1}}{{date-1}}\n"), "{fixed}");
+        assert_eq!(fix(&fixed), None);
     }
 
     #[test]
