@@ -279,7 +279,7 @@ pub fn table(outcomes: &[Outcome], elapsed: Duration, align: bool) -> String {
     if align {
         header.push("dynamic".into());
     }
-    let row = |name: &str, s: &FileStats| {
+    let row_of = |name: &str, s: &FileStats| {
         let mut cells = row(name, s);
         if align {
             cells.push(thousands(s.dynamic_moved));
@@ -293,7 +293,7 @@ pub fn table(outcomes: &[Outcome], elapsed: Duration, align: bool) -> String {
         match &o.result {
             Ok(s) => {
                 total.add(s);
-                rows.push(row(&o.path.display().to_string(), s));
+                rows.push(row_of(&o.path.display().to_string(), s));
             }
             Err(e) => {
                 failed += 1;
@@ -302,7 +302,7 @@ pub fn table(outcomes: &[Outcome], elapsed: Duration, align: bool) -> String {
         }
     }
     let files = outcomes.len() - failed;
-    rows.push(row(&format!("total ({files} files)"), &total));
+    rows.push(row_of(&format!("total ({files} files)"), &total));
     let columns = rows[0].len();
     for r in &mut rows {
         r.resize(columns, String::new());
