@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
 
-use crate::cli::{CatArgs, Cli, Command, FilterArgs, TranscriptArgs};
+use crate::cli::{AlignArgs, CatArgs, Cli, Command, FilterArgs, TranscriptArgs};
 use crate::pipeline::{self, Options, Report};
 use crate::retrieve::{self, Failure, Found, Selector};
 use crate::store::{self, Store};
@@ -21,6 +21,7 @@ pub fn headroom(cli: Cli) -> i32 {
         Some(Command::Retrieve(args)) => cat(args),
         Some(Command::Detect { filter, file }) => detect(file.as_deref(), &filter),
         Some(Command::Transcript(args)) => transcript(&args),
+        Some(Command::Align(args)) => align(&args),
         Some(Command::Stats { since, json, store }) => {
             stats(since.as_deref(), json, &store.resolve())
         }
@@ -180,6 +181,7 @@ fn transcript(args: &TranscriptArgs) -> i32 {
     let settings = crate::transcript::Settings {
         budget: args.budget,
         store_dir: args.store.resolve(),
+        align_cache: args.align_cache,
     };
     let threads = args
         .jobs
@@ -190,7 +192,7 @@ fn transcript(args: &TranscriptArgs) -> i32 {
     let report = if args.json {
         format!("{}\n", batch::json(&outcomes, elapsed))
     } else {
-        batch::table(&outcomes, elapsed)
+        batch::table(&outcomes, elapsed, args.align_cache)
     };
     // With the transcript itself on standard output, the report goes to stderr.
     if matches!(dest, Destination::Stdout) {
@@ -200,6 +202,80 @@ fn transcript(args: &TranscriptArgs) -> i32 {
     }
     let failed = outcomes.iter().any(|o| o.result.is_err());
     i32::from(failed)
+}
+
+/// `headroom align`: the report on stdout (on stderr when the fixed file goes there);
+/// 0 cache-stable or fixed, 1 dynamic spans found, 2 errors.
+fn align(args: &AlignArgs) -> i32 {
+    let to_stdout = args.fix && !args.in_place;
+    if to_stdout && args.files.len() > 1 {
+        eprintln!(
+            "headroom align: --fix writes one FILE to standard output; --in-place rewrites several"
+        );
+        return 2;
+    }
+    let mut reports = Vec::new();
+    let mut failed = false;
+    for path in &args.files {
+        let name = path.display().to_string();
+        match align_file(path, args) {
+            Ok(report) => reports.push((name, report)),
+            Err(e) => {
+                eprintln!("headroom align: {name}: {e}");
+                failed = true;
+            }
+        }
+    }
+    let report = if args.json {
+        format!("{}\n", crate::align::json(&reports, args.fix))
+    } else {
+        let mut text: String = reports
+            .iter()
+            .map(|(name, r)| crate::align::render(name, r))
+            .collect();
+        text.push_str(&crate::align::summary(&reports, args.fix));
+        text
+    };
+    if to_stdout {
+        eprint!("{report}");
+    } else {
+        print!("{report}");
+    }
+    let found = reports.iter().any(|(_, r)| !r.findings.is_empty());
+    match (failed, found && !args.fix) {
+        (true, _) => 2,
+        (false, true) => 1,
+        (false, false) => 0,
+    }
+}
+
+/// Aligns one file; with --fix, writes the fixed file (the input itself when nothing
+/// moved) to stdout, or over the file when something moved and --in-place.
+fn align_file(path: &Path, args: &AlignArgs) -> Result<crate::align::FileReport, String> {
+    if args.in_place && path.as_os_str() == "-" {
+        return Err("--in-place needs a file, not standard input".into());
+    }
+    let mut bytes = Vec::new();
+    open_input(path)
+        .and_then(|mut input| input.read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    let (report, fixed) = crate::align::align(&bytes, args.fix)?;
+    let written = match (args.fix, args.in_place, fixed) {
+        (false, ..) => Ok(()),
+        (true, false, fixed) => {
+            let mut out = stdout();
+            out.write_all(fixed.as_deref().unwrap_or(&bytes))
+                .and_then(|_| out.flush())
+        }
+        (true, true, Some(fixed)) => {
+            crate::transcript::batch::atomic_write(path, path, args.backup, |out| {
+                out.write_all(&fixed).map(|_| (true, ()))
+            })
+        }
+        (true, true, None) => Ok(()),
+    };
+    written.map_err(|e| e.to_string())?;
+    Ok(report)
 }
 
 fn stats(since: Option<&str>, json: bool, dir: &Path) -> i32 {

@@ -131,6 +131,21 @@ pub enum Command {
     /// standard input and writes standard output. Prints a table per file (or JSON
     /// with --json); a progress bar shows on a terminal.
     Transcript(TranscriptArgs),
+    /// Report dynamic content in system prompts that defeats provider prompt caching.
+    ///
+    /// Prompt caches match an exact prefix, so a date, id or token inside a system
+    /// prompt or instructions makes every request a miss. Reports ISO timestamps and
+    /// dates, UUIDs, request/session/trace ids, JWTs, API-key-like tokens, hex digests
+    /// and other high-entropy strings, each with its place (possible credentials are
+    /// shown only by their first 4 characters and length). A FILE is read as one JSON
+    /// request or message array (OpenAI, Anthropic), as JSON Lines (Codex and Claude
+    /// Code transcripts), or else as plain text that is one prompt. --fix replaces each
+    /// span by a placeholder such as {{date-1}} and lists the values in a
+    /// <dynamic-context> block at the end of its prompt; in JSON only those string
+    /// literals change, and a second --fix changes nothing. Exit status: 0 when the
+    /// prompts are cache-stable (or --fix succeeded), 1 when dynamic spans were found,
+    /// 2 on errors, like a linter.
+    Align(AlignArgs),
     /// Tokens saved, from the store's records: totals, per day, per content type,
     /// per command, and the commands that saved the most (estimated token counts).
     Stats {
@@ -188,6 +203,12 @@ pub struct TranscriptArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Also move dynamic content (dates, ids, tokens, digests) in system prompts and
+    /// instructions to the end of each prompt, as `headroom align --fix` does, so the
+    /// prompt prefix stays cacheable; the table counts the spans moved.
+    #[arg(long)]
+    pub align_cache: bool,
+
     /// Target size of each tool result's view in tokens (smaller than a live call's:
     /// a transcript holds dozens of results).
     #[arg(short = 'b', long, value_name = "TOKENS", default_value_t = TRANSCRIPT_BUDGET)]
@@ -195,6 +216,31 @@ pub struct TranscriptArgs {
 
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+/// Options of `headroom align`.
+#[derive(Debug, Clone, Args)]
+pub struct AlignArgs {
+    /// Prompt, request or transcript files ('-': standard input).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Move the dynamic spans to the end of their prompt: the fixed file goes to
+    /// standard output (one FILE), or over each FILE with --in-place.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix, rewrite the files in place (atomically, keeping their permissions).
+    #[arg(long, requires = "fix")]
+    pub in_place: bool,
+
+    /// With --in-place, keep each original as FILE.orig.
+    #[arg(long, requires = "in_place")]
+    pub backup: bool,
+
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Print a stored original, or the part of it a selector names.

@@ -15,7 +15,9 @@
 //! - [`json`]: the JSON tree, parser and paths shared by the compressor and retrieval.
 //! - [`marker`]: the one marker format.
 //! - [`transcript`]: tool results inside agent transcripts, rewritten in place.
+//! - [`align`]: dynamic content in system prompts that defeats prompt caching.
 
+pub mod align;
 pub mod app;
 pub mod cli;
 pub mod compress;

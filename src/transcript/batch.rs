@@ -173,25 +173,31 @@ fn one(job: &Job, dest: &Destination, settings: &Settings) -> io::Result<FileSta
                 fs::create_dir_all(parent)?;
             }
             atomic_write(&job.input, target, false, |out| {
-                rewrite(&mut input, out, settings)
+                rewrite(&mut input, out, settings).map(|s| (changed(&s), s))
             })
         }
         Destination::InPlace { backup } => atomic_write(&job.input, &job.input, *backup, |out| {
-            rewrite(&mut input, out, settings)
+            rewrite(&mut input, out, settings).map(|s| (changed(&s), s))
         }),
     }
 }
 
+/// Whether rewriting a transcript changed it.
+fn changed(stats: &FileStats) -> bool {
+    stats.compressed + stats.copies_compressed + stats.dynamic_moved > 0
+}
+
 /// Writes `target` through a temporary file in its directory, renamed over it only
-/// when complete, with the permissions of `source`. An in-place rewrite that changes
+/// when complete, with the permissions of `source`; `write` returns whether it
+/// changed anything, and what else it has to say. An in-place rewrite that changes
 /// nothing leaves the file alone. With `backup`, `target.orig` keeps the original
 /// (an existing backup, from an earlier run, is left as it is).
-fn atomic_write(
+pub(crate) fn atomic_write<T>(
     source: &Path,
     target: &Path,
     backup: bool,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<FileStats>,
-) -> io::Result<FileStats> {
+    write: impl FnOnce(&mut dyn Write) -> io::Result<(bool, T)>,
+) -> io::Result<T> {
     let dir = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -199,13 +205,13 @@ fn atomic_write(
     let name = target.file_name().unwrap_or_default().to_string_lossy();
     let tmp = tempfile_in(dir, &name)?;
     let result = (|| {
-        let stats = {
+        let (changed, stats) = {
             let mut out = BufWriter::with_capacity(256 * 1024, &tmp.1);
-            let stats = write(&mut out)?;
+            let written = write(&mut out)?;
             out.flush()?;
-            stats
+            written
         };
-        let unchanged = source == target && stats.compressed + stats.copies_compressed == 0;
+        let unchanged = source == target && !changed;
         if unchanged {
             return Ok((stats, false));
         }
@@ -258,44 +264,56 @@ fn saved(stats: &FileStats) -> f64 {
     }
 }
 
-/// The final table: one row per file and the totals.
-pub fn table(outcomes: &[Outcome], elapsed: Duration) -> String {
-    let mut rows = vec![[
-        "file".to_string(),
-        "records".into(),
-        "results".into(),
-        "tokens before → after".into(),
-        "saved".into(),
-    ]];
+/// The final table: one row per file and the totals; with `align`, a column counts
+/// the dynamic spans moved out of prompts.
+pub fn table(outcomes: &[Outcome], elapsed: Duration, align: bool) -> String {
+    let mut header: Vec<String> = [
+        "file",
+        "records",
+        "results",
+        "tokens before → after",
+        "saved",
+    ]
+    .map(String::from)
+    .into();
+    if align {
+        header.push("dynamic".into());
+    }
+    let row_of = |name: &str, s: &FileStats| {
+        let mut cells = row(name, s);
+        if align {
+            cells.push(thousands(s.dynamic_moved));
+        }
+        cells
+    };
+    let mut rows = vec![header];
     let mut total = FileStats::default();
     let mut failed = 0;
     for o in outcomes {
         match &o.result {
             Ok(s) => {
                 total.add(s);
-                rows.push(row(&o.path.display().to_string(), s));
+                rows.push(row_of(&o.path.display().to_string(), s));
             }
             Err(e) => {
                 failed += 1;
-                rows.push([
-                    o.path.display().to_string(),
-                    format!("error: {e}"),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                ]);
+                rows.push(vec![o.path.display().to_string(), format!("error: {e}")]);
             }
         }
     }
     let files = outcomes.len() - failed;
-    rows.push(row(&format!("total ({files} files)"), &total));
-    let widths: Vec<usize> = (0..5)
+    rows.push(row_of(&format!("total ({files} files)"), &total));
+    let columns = rows[0].len();
+    for r in &mut rows {
+        r.resize(columns, String::new());
+    }
+    let widths: Vec<usize> = (0..columns)
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
     for (i, r) in rows.iter().enumerate() {
         if i == rows.len() - 1 {
-            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 8));
+            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (columns - 1)));
             out.push('\n');
         }
         // The file name is aligned left, the numbers right.
@@ -319,8 +337,8 @@ pub fn table(outcomes: &[Outcome], elapsed: Duration) -> String {
     out
 }
 
-fn row(name: &str, s: &FileStats) -> [String; 5] {
-    [
+fn row(name: &str, s: &FileStats) -> Vec<String> {
+    vec![
         name.to_string(),
         thousands(s.records),
         format!("{}/{}", thousands(s.compressed), thousands(s.tool_results)),

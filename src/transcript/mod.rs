@@ -31,6 +31,8 @@ pub const TRANSCRIPT_BUDGET: u64 = 1000;
 pub struct Settings {
     pub budget: u64,
     pub store_dir: PathBuf,
+    /// Also move dynamic spans in prompts to the end of each prompt (`--align-cache`).
+    pub align_cache: bool,
 }
 
 /// What rewriting one transcript did.
@@ -48,6 +50,8 @@ pub struct FileStats {
     pub bytes_out: u64,
     pub tokens_in: u64,
     pub tokens_out: u64,
+    /// Dynamic spans moved to the end of their prompt (`--align-cache`).
+    pub dynamic_moved: u64,
 }
 
 impl FileStats {
@@ -60,6 +64,7 @@ impl FileStats {
         self.bytes_out += other.bytes_out;
         self.tokens_in += other.tokens_in;
         self.tokens_out += other.tokens_out;
+        self.dynamic_moved += other.dynamic_moved;
     }
 }
 
@@ -100,7 +105,7 @@ pub fn rewrite(
 }
 
 /// A line's JSON and its ending (`\n`, `\r\n` or nothing at the end of the file).
-fn split_ending(line: &[u8]) -> (&[u8], &[u8]) {
+pub(crate) fn split_ending(line: &[u8]) -> (&[u8], &[u8]) {
     let body = line.strip_suffix(b"\n").unwrap_or(line);
     let body = body.strip_suffix(b"\r").unwrap_or(body);
     line.split_at(body.len())
@@ -144,30 +149,16 @@ fn rewrite_record(
                 stats.copies_compressed += 1;
             }
             let literal = serde_json::to_string(&view).map_err(io::Error::other)?;
-            replacements.push((&target.path, literal));
+            replacements.push((target.path.clone(), literal));
         }
+    }
+    if settings.align_cache {
+        stats.dynamic_moved += crate::align::fix_record(&value, &mut replacements) as u64;
     }
     if replacements.is_empty() {
         return Ok(None);
     }
-    let mut spans = Vec::new();
-    let scanned = scan::string_values(body, &mut |path, range| {
-        if let Some((_, literal)) = replacements.iter().find(|(p, _)| p.as_slice() == path) {
-            spans.push((range, literal.as_str()));
-        }
-    });
-    if scanned.is_none() {
-        return Ok(None);
-    }
-    let mut out = Vec::with_capacity(body.len());
-    let mut at = 0;
-    for (range, literal) in spans {
-        out.extend_from_slice(&body[at..range.start]);
-        out.extend_from_slice(literal.as_bytes());
-        at = range.end;
-    }
-    out.extend_from_slice(&body[at..]);
-    Ok(Some(out))
+    Ok(scan::replace(body, &replacements))
 }
 
 /// The filter's view of one tool output, or `None` when it stays as it is (small,

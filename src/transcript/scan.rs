@@ -32,6 +32,23 @@ pub fn string_values(json: &[u8], visit: &mut dyn FnMut(&[Seg], Range<usize>)) -
     (scanner.at == json.len()).then_some(())
 }
 
+/// `json` with the string values at `replacements`' paths replaced by their literals
+/// (already JSON-encoded), every other byte as it was; `None` when the text does not
+/// scan.
+pub fn replace(json: &[u8], replacements: &[(Vec<Seg>, String)]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(json.len());
+    let mut at = 0;
+    string_values(json, &mut |path, range| {
+        if let Some((_, literal)) = replacements.iter().find(|(p, _)| p.as_slice() == path) {
+            out.extend_from_slice(&json[at..range.start]);
+            out.extend_from_slice(literal.as_bytes());
+            at = range.end;
+        }
+    })?;
+    out.extend_from_slice(&json[at..]);
+    Some(out)
+}
+
 struct Scanner<'a> {
     bytes: &'a [u8],
     at: usize,
