@@ -361,8 +361,7 @@ fn read_codex(payload: &Map<String, Value>, push: &mut dyn FnMut(Role, String)) 
             let parts = payload.get("content").and_then(Value::as_array);
             for part in parts.into_iter().flatten() {
                 let text = str_at(part, "text");
-                // Context blocks (`<environment_context>`) are bookkeeping.
-                if !text.trim_start().starts_with('<') {
+                if !is_injected_context(text) {
                     push(role, text.to_string());
                 }
             }
@@ -376,6 +375,15 @@ fn read_codex(payload: &Map<String, Value>, push: &mut dyn FnMut(Role, String)) 
         }
         _ => {}
     }
+}
+
+/// Whether a Codex user-message part is context the client injected rather than
+/// what the user typed: a tagged block (`<environment_context>`) or project
+/// instructions (`# AGENTS.md instructions for …` then `<INSTRUCTIONS>`).
+fn is_injected_context(text: &str) -> bool {
+    let text = text.trim_start();
+    let opening = &text[..text.floor_char_boundary(200)];
+    text.starts_with('<') || opening.contains("<INSTRUCTIONS>")
 }
 
 /// A Claude Code tool call: a Bash command whole; otherwise in one line, the path it
