@@ -1,18 +1,93 @@
-//! Source code outlines on real source files (see fixtures/README.md): every folded
-//! body comes back byte for byte with its marker's `-L` selector, every line is
-//! accounted for, and files that are truncated or do not parse pass through.
+//! Source code outlines on real source files, one or more per language (see
+//! fixtures/README.md): golden views with the query each file is asked about, every
+//! folded body back byte for byte with its marker's `-L` selector (through
+//! `headroom-cat`, and as a property over budgets and queries), every line
+//! accounted for, and truncated or broken versions of each file passed through.
+//! Review snapshot changes with `cargo insta review`.
 
 mod common;
 
 use common::{
     assert_accounts_for_every_line, assert_passed_through, bin, read_fixture, run_with_input,
 };
+use headroom::retrieve::{self, Selector};
+use headroom::store::{Hash, Store};
+use headroom::{filter, Options};
+use proptest::prelude::*;
 
-const FIXTURES: &[&str] = &[
-    "code/memchr-memmem.rs",
-    "code/blake3.c",
-    "code/tree-sitter-javascript-grammar.js",
+/// Every code fixture, with the question an engineer reading it would ask (the
+/// corpus case's query for the files copied from the team corpus).
+const FIXTURES: &[(&str, &str)] = &[
+    (
+        "code/rtk-git.rs",
+        "How does rtk summarize `git status` porcelain output, and what does `git push` print on success?",
+    ),
+    (
+        "code/memchr-memmem.rs",
+        "How does Finder::find choose between the searchers?",
+    ),
+    (
+        "code/headroom-code_compressor.py",
+        "What are the default settings of CodeCompressorConfig and what is the signature of compress_code?",
+    ),
+    (
+        "code/toml-lex.go",
+        "What error does the TOML lexer produce for an empty table name or a key starting with '.'?",
+    ),
+    (
+        "code/gson-JsonTreeWriter.java",
+        "What does JsonTreeWriter.close do when the document is incomplete?",
+    ),
+    (
+        "code/ufo-utils.ts",
+        "How does withBase avoid treating '/admin-dashboard' as under base '/admin'?",
+    ),
+    (
+        "code/excalidraw-ColorPicker.tsx",
+        "How does getColor validate a hex color typed without its #?",
+    ),
+    (
+        "code/express-response.js",
+        "What validation does res.status perform, and how does res.cookie handle maxAge and signed cookies?",
+    ),
+    (
+        "code/tree-sitter-javascript-grammar.js",
+        "Which rules parse template strings?",
+    ),
+    (
+        "code/blake3.c",
+        "How does blake3_hasher_finalize_seek compute output past the first block?",
+    ),
+    (
+        "code/leveldb-db_impl.cc",
+        "Under what conditions does LevelDB slow down or stall writes in MakeRoomForWrite?",
+    ),
 ];
+
+/// The budget of the golden views: small enough that every fixture is outlined.
+const BUDGET: u64 = 600;
+
+/// The view of `input`, read by `cat NAME` with `query` under `budget`, and the
+/// full hash of the stored original (`None` when it passed through).
+fn outline(
+    store: &std::path::Path,
+    name: &str,
+    input: &[u8],
+    query: Option<&str>,
+    budget: u64,
+) -> (Vec<u8>, Option<String>) {
+    let opts = Options {
+        query: query.map(str::to_string),
+        forced: None,
+        cmd: Some(format!("cat {name}")),
+        budget,
+        lossless: false,
+        store_dir: store.to_path_buf(),
+    };
+    let mut out = Vec::new();
+    let report = filter(&mut &input[..], &mut out, &opts).unwrap();
+    (out, report.hash)
+}
 
 /// `(first, last)` of every `-L A:B` marker in a view.
 fn marker_ranges(view: &str) -> Vec<(usize, usize)> {
@@ -25,40 +100,108 @@ fn marker_ranges(view: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
-fn outline(input: &[u8], cmd: &str, budget: &str) -> (tempfile::TempDir, Vec<u8>) {
-    let store = tempfile::tempdir().unwrap();
-    let out = run_with_input(
-        bin("headroom", store.path()).args(["--cmd", cmd, "--budget", budget]),
-        input,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (store, out.stdout)
+/// Lines `a..=b` (1-based) of `input`, line endings included.
+fn lines_between(input: &[u8], a: usize, b: usize) -> Vec<u8> {
+    let lines: Vec<&[u8]> = input.split_inclusive(|&b| b == b'\n').collect();
+    lines[a - 1..b].concat()
 }
 
 #[test]
-fn folded_bodies_come_back_byte_exact() {
-    for name in FIXTURES {
+fn golden_outlines_in_every_language() {
+    for (name, query) in FIXTURES {
+        let store = tempfile::tempdir().unwrap();
         let input = read_fixture(name);
-        let (store, view) = outline(&input, &format!("cat {name}"), "1000");
-        let text = String::from_utf8(view.clone()).unwrap();
-        assert!(text.starts_with("[code "), "{name}: {text}");
+        let (view, _) = outline(store.path(), name, &input, Some(query), BUDGET);
         assert_accounts_for_every_line(&input, &view);
-        let hash = common::marker_hash(&view).expect("a marker");
-        let lines: Vec<&[u8]> = input.split_inclusive(|&b| b == b'\n').collect();
+        let view = String::from_utf8(view).expect("these fixtures are UTF-8");
+        assert!(view.starts_with("[code "), "{name}: not outlined: {view}");
+        assert!(view.contains(" -L "), "{name}: nothing folded");
+        let snapshot = name.trim_start_matches("code/");
+        insta::assert_snapshot!(snapshot, view, query);
+    }
+}
+
+#[test]
+fn folded_bodies_come_back_byte_exact_through_headroom_cat() {
+    for (name, _) in FIXTURES {
+        let input = read_fixture(name);
+        let store = tempfile::tempdir().unwrap();
+        let out = run_with_input(
+            bin("headroom", store.path()).args(["--cmd", &format!("cat {name}"), "-b", "1000"]),
+            &input,
+        );
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout.clone()).unwrap();
+        assert!(text.starts_with("[code "), "{name}: {text}");
+        assert_accounts_for_every_line(&input, &out.stdout);
+        let hash = common::marker_hash(&out.stdout).expect("a marker");
         let ranges = marker_ranges(&text);
-        assert!(ranges.len() >= 5, "{name}: only {} folds", ranges.len());
+        assert!(ranges.len() >= 3, "{name}: only {} folds", ranges.len());
         for (a, b) in ranges {
             let got = bin("headroom-cat", store.path())
                 .args([&hash, "-L", &format!("{a}:{b}")])
                 .output()
                 .unwrap();
             assert!(got.status.success());
-            let want: Vec<u8> = lines[a - 1..b].concat();
-            assert!(got.stdout == want, "{name}: -L {a}:{b} is not byte-exact");
+            assert!(
+                got.stdout == lines_between(&input, a, b),
+                "{name}: -L {a}:{b} is not byte-exact"
+            );
+        }
+    }
+}
+
+/// A query of a few words picked from the fixture itself, so it names real
+/// identifiers and strings there.
+fn query_from(input: &[u8], picks: &[usize]) -> String {
+    let text = String::from_utf8_lossy(input);
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| w.len() >= 3)
+        .collect();
+    picks
+        .iter()
+        .map(|&p| words[p % words.len()])
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    /// Whatever the budget and the query, every marker's `-L` range gives back
+    /// exactly the lines it hides (in process, as `headroom-cat HASH -L A:B` does).
+    #[test]
+    fn every_fold_is_returned_byte_exact(
+        fixture in 0..FIXTURES.len(),
+        budget in 200u64..6000,
+        picks in prop::collection::vec(any::<usize>(), 0..4),
+    ) {
+        let (name, _) = FIXTURES[fixture];
+        let input = read_fixture(name);
+        let query = query_from(&input, &picks);
+        let dir = tempfile::tempdir().unwrap();
+        let (view, hash) = outline(dir.path(), name, &input, Some(&query), budget);
+        let Some(hash) = hash else {
+            prop_assert!(view == input);
+            return Ok(());
+        };
+        assert_accounts_for_every_line(&input, &view);
+        let store = Store::open(dir.path().to_path_buf()).unwrap();
+        let original = store.read(&Hash::from_hex(&hash).unwrap()).unwrap();
+        prop_assert!(original == input);
+        for (a, b) in marker_ranges(&String::from_utf8_lossy(&view)) {
+            let selector = Selector { lines: Some((a as u64, b as u64)), ..Selector::default() };
+            let mut got = Vec::new();
+            retrieve::print(
+                &selector,
+                &mut || Ok(Box::new(std::io::Cursor::new(original.clone())) as Box<dyn std::io::Read>),
+                &hash,
+                &mut got,
+                &mut std::io::sink(),
+            )
+            .unwrap();
+            prop_assert!(got == lines_between(&input, a, b), "{}: -L {}:{}", name, a, b);
         }
     }
 }
@@ -66,90 +209,77 @@ fn folded_bodies_come_back_byte_exact() {
 #[test]
 fn small_files_pass_whole() {
     let input = read_fixture("code/memchr-memmem.rs");
-    let (_store, view) = outline(&input, "cat mod.rs", "100000");
-    assert_passed_through(
-        &std::process::Output {
-            status: std::process::ExitStatus::default(),
-            stdout: view,
-            stderr: Vec::new(),
-        },
+    let store = tempfile::tempdir().unwrap();
+    let out = run_with_input(
+        bin("headroom", store.path()).args(["--cmd", "cat mod.rs", "-b", "100000"]),
         &input,
     );
+    assert_passed_through(&out, &input);
 }
 
-/// A valid file in each language: `n` functions of ten body lines each.
-fn source(ext: &str, n: usize) -> String {
-    let body = |i: usize, stmt: &dyn Fn(usize) -> String| {
-        (0..10)
-            .map(|k| stmt(i * 10 + k))
-            .collect::<Vec<_>>()
-            .join("")
-    };
-    let mut s = String::new();
-    for i in 0..n {
-        let f = match ext {
-            "rs" => format!(
-                "fn f{i}(x: u32) -> u32 {{\n{}    x\n}}\n\n",
-                body(i, &|k| format!("    let v{k} = x + {k};\n"))
-            ),
-            "py" => format!(
-                "def f{i}(x):\n{}    return x\n\n",
-                body(i, &|k| format!("    v{k} = x + {k}\n"))
-            ),
-            "js" | "ts" => format!(
-                "function f{i}(x) {{\n{}  return x;\n}}\n\n",
-                body(i, &|k| format!("  const v{k} = x + {k};\n"))
-            ),
-            "go" => format!(
-                "func f{i}(x int) int {{\n{}\treturn x\n}}\n\n",
-                body(i, &|k| format!("\tx = x + {k}\n"))
-            ),
-            "java" => format!(
-                "  int f{i}(int x) {{\n{}    return x;\n  }}\n\n",
-                body(i, &|k| format!("    int v{k} = x + {k};\n"))
-            ),
-            "c" | "cc" => format!(
-                "int f{i}(int x) {{\n{}  return x;\n}}\n\n",
-                body(i, &|k| format!("  int v{k} = x + {k};\n"))
-            ),
-            other => panic!("{other}"),
-        };
-        s.push_str(&f);
-    }
-    match ext {
-        "go" => format!("package main\n\n{s}"),
-        "java" => format!("class A {{\n{s}}}\n"),
-        _ => s,
-    }
+/// True for a line that is (part of) a comment, whatever the language.
+fn is_comment(line: &[u8]) -> bool {
+    let t = line.trim_ascii_start();
+    ["//", "/*", "*", "#"]
+        .iter()
+        .any(|p| t.starts_with(p.as_bytes()))
+}
+
+/// The range of the middle folded body of `input`'s outline whose last line is code
+/// (comment blocks fold too), 1-based: where a cut or an error lands inside a body
+/// the outline would fold.
+fn middle_body(name: &str, input: &[u8]) -> (usize, usize) {
+    let store = tempfile::tempdir().unwrap();
+    let (view, _) = outline(store.path(), name, input, None, BUDGET);
+    let lines: Vec<&[u8]> = input.split_inclusive(|&b| b == b'\n').collect();
+    let bodies: Vec<(usize, usize)> = marker_ranges(&String::from_utf8_lossy(&view))
+        .into_iter()
+        .filter(|&(_, last)| !is_comment(lines[last - 1]))
+        .collect();
+    assert!(!bodies.is_empty(), "{name}: no body folded");
+    bodies[bodies.len() / 2]
 }
 
 #[test]
 fn truncated_and_broken_files_pass_through_in_every_language() {
-    for ext in ["rs", "py", "js", "ts", "go", "java", "c", "cc"] {
-        let cmd = format!("cat src/file.{ext}");
-        let whole = source(ext, 40);
-        let (_s, view) = outline(whole.as_bytes(), &cmd, "500");
-        let view = String::from_utf8(view).unwrap();
-        assert!(view.starts_with("[code "), "{ext}: not outlined: {view}");
-        assert!(view.contains(" -L "), "{ext}: nothing folded");
+    for (name, _) in FIXTURES {
+        let input = read_fixture(name);
+        let (first, last) = middle_body(name, &input);
+        let lines: Vec<&[u8]> = input.split_inclusive(|&b| b == b'\n').collect();
 
-        // Cut in the middle of a body's statement, as a stream cut by size is
-        // (a Python file cut between statements is valid Python: see README).
-        let half = whole.len() / 2;
-        let at = half + whole[half..].find("+ ").unwrap() + 2;
-        let cut = &whole[..at];
-        let (_s, out) = outline(cut.as_bytes(), &cmd, "500");
+        // Cut inside the body, right after an opening bracket of a code line, as a
+        // stream cut by size is (a Python file cut between statements is valid
+        // Python: see README).
+        let (row, at) = (first - 1..last)
+            .rev()
+            .filter(|&r| !is_comment(lines[r]))
+            .find_map(|r| memchr::memchr(b'(', lines[r]).map(|p| (r, p)))
+            .unwrap_or_else(|| panic!("{name}: no '(' in L{first}-{last}"));
+        let mut cut = lines[..row].concat();
+        cut.extend_from_slice(&lines[row][..=at]);
+        let store = tempfile::tempdir().unwrap();
+        let (out, _) = outline(store.path(), name, &cut, None, BUDGET);
         assert!(
-            out == cut.as_bytes(),
-            "{ext}: truncated file was not passed through"
+            out == cut,
+            "{name}: truncated at L{} was not passed through",
+            row + 1
         );
 
-        // A syntax error inside a body.
-        let broken = whole.replacen("+ 5", "+ + ) 5 (", 1);
-        let (_s, out) = outline(broken.as_bytes(), &cmd, "500");
+        // A syntax error before the body's last line, indented like it.
+        let at = last - 1;
+        let indent: Vec<u8> = lines[at]
+            .iter()
+            .take_while(|b| **b == b' ' || **b == b'\t')
+            .copied()
+            .collect();
+        let mut broken = lines[..at].concat();
+        broken.extend_from_slice(&indent);
+        broken.extend_from_slice(b") ( ] = ;\n");
+        broken.extend_from_slice(&lines[at..].concat());
+        let (out, _) = outline(store.path(), name, &broken, None, BUDGET);
         assert!(
-            out == broken.as_bytes(),
-            "{ext}: broken file was not passed through"
+            out == broken,
+            "{name}: error before L{last} was not passed through"
         );
     }
 }

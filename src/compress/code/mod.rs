@@ -8,7 +8,8 @@
 //! marker each (`[… 68 lines L121-188 elided · headroom-cat HASH -L 121:188]`, which
 //! gives the body back byte for byte). Bodies of items that match the query stay
 //! whole: an exact anchor (identifier, string, number, or the last part of a
-//! qualified name such as `Context.forward` naming the item) always, items that rank
+//! qualified name such as `Context.forward` naming the item) or a name made mostly of
+//! the query's words (`lexKeyStart` for "a key starting with") always, items that rank
 //! on the query's words (identifiers split at `camelCase` and `snake_case`) while the
 //! budget lasts. Kept lines are the file's own lines, in order, so the markers'
 //! ranges number every line of the view.
@@ -28,7 +29,7 @@ use super::text::TextCompressor;
 use super::{Compressor, Context, Picker, Selection};
 use crate::lines::MAX_LINE;
 use crate::marker::{count_of, thousands};
-use crate::relevance::{Bm25, Query};
+use crate::relevance::{for_each_term, Bm25, Query};
 
 /// Sources above this size are not parsed; the text compressor reads them.
 pub const MAX_SOURCE_BYTES: usize = 2 << 20;
@@ -208,7 +209,8 @@ impl Compressor for CodeCompressor {
 
 /// How each foldable body relates to the query.
 struct Relevance {
-    /// The item holds an anchor, or a qualified anchor names it.
+    /// The item holds an anchor, a qualified anchor names it, or its own name is
+    /// made of the query's words ([`named_by`]).
     anchored: Vec<bool>,
     /// BM25 score of each item on the query's words.
     scores: Vec<f64>,
@@ -232,7 +234,8 @@ impl Relevance {
                 item.iter().any(|l| query.anchor_hits(l) > 0)
                     || header
                         .iter()
-                        .any(|l| names.iter().any(|n| has_word(l, n.as_bytes()))),
+                        .any(|l| names.iter().any(|n| has_word(l, n.as_bytes())))
+                    || body.name.as_deref().is_some_and(|n| named_by(query, n)),
             );
             let mut sum = vec![0u32; query.terms().len()];
             let mut len = 0u32;
@@ -317,6 +320,22 @@ fn last_segment(anchor: &str) -> Option<&str> {
     (qualified && identifier).then_some(last)
 }
 
+/// True when an item's name is made mostly of the query's words: at least two of
+/// them, and at least half of the name's words (`lexKeyStart` and `parse_args` for
+/// "a key starting with", "parse args"; not `test_format_status_output_clean`). Such
+/// a name is how code spells the thing the query asks about, so its body is as good
+/// as an anchor; one shared word (`error`, `status`) is left to the ranking.
+fn named_by(query: &Query, name: &str) -> bool {
+    let mut words: Vec<String> = Vec::new();
+    for_each_term(&split_identifiers(name.as_bytes()), |w| {
+        if !words.iter().any(|x| x == w) {
+            words.push(w.to_string());
+        }
+    });
+    let matched = words.iter().filter(|w| query.terms().contains(w)).count();
+    matched >= 2 && matched * 2 >= words.len()
+}
+
 /// True when `word` occurs in `line` as a whole identifier.
 fn has_word(line: &[u8], word: &[u8]) -> bool {
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
@@ -363,6 +382,21 @@ mod tests {
         assert_eq!(last_segment("std::mem::take"), Some("take"));
         assert_eq!(last_segment("forward"), None);
         assert_eq!(last_segment("/admin-dashboard"), None);
+    }
+
+    #[test]
+    fn names_made_of_query_words() {
+        let q = Query::parse("What error for an empty table name or a key starting with '.'?");
+        assert!(named_by(&q, "lexKeyStart"));
+        assert!(named_by(&q, "lexTableNameStart"));
+        assert!(!named_by(&q, "lexTableEnd"), "one query word");
+        assert!(!named_by(&q, "error"), "one query word");
+        let q = Query::parse("how is git status porcelain output summarized");
+        assert!(named_by(&q, "format_status_output"));
+        assert!(
+            !named_by(&q, "test_format_status_output_clean"),
+            "mostly other words"
+        );
     }
 
     #[test]
