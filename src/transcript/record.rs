@@ -38,6 +38,10 @@ pub struct Target {
 #[derive(Debug, Default)]
 pub struct Session {
     hints: HashMap<String, String>,
+    /// Commands still running, by the session id their first output gave (Codex's
+    /// `Process running with session ID N`): later polls of that process read its
+    /// output, so they take its command as their hint.
+    processes: HashMap<String, String>,
     pub query: Option<String>,
 }
 
@@ -46,6 +50,31 @@ impl Session {
         if self.hints.len() < MAX_CALLS {
             self.hints.insert(id.to_string(), hint);
         }
+    }
+
+    /// Notes the process an output says is still running, under its call's hint.
+    fn running(&mut self, output: &str, hint: Option<&String>) {
+        let header = output.split("\nOutput:").next().unwrap_or("");
+        let process = header
+            .lines()
+            .find_map(|l| l.strip_prefix("Process running with session ID "));
+        if let (Some(process), Some(hint)) = (process, hint) {
+            if self.processes.len() < MAX_CALLS {
+                self.processes
+                    .insert(process.trim().to_string(), hint.clone());
+            }
+        }
+    }
+
+    /// The command of the running process a call talks to (`session_id` in its
+    /// arguments), when an earlier output named it.
+    fn process_of(&self, args: Option<&Value>) -> Option<String> {
+        let id = match args?.get("session_id")? {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s.clone(),
+            _ => return None,
+        };
+        self.processes.get(&id).cloned()
     }
 
     fn hint(&self, id: Option<&str>) -> Option<String> {
@@ -84,7 +113,7 @@ impl Session {
                 self.claude(embedded, message, &at, false, &mut found);
             }
         } else if let Some(payload) = record.get("payload").and_then(Value::as_object) {
-            self.codex(payload, &mut found);
+            self.codex(payload, &[Seg::Key("payload".into())], &mut found);
         }
         found
     }
@@ -126,7 +155,7 @@ impl Session {
                         block.get("id").and_then(Value::as_str),
                         block.get("name").and_then(Value::as_str),
                     ) {
-                        self.remember(id, claude_hint(name, block.get("input")));
+                        self.remember(id, tool_hint(name, block.get("input")));
                     }
                 }
                 Some("text")
@@ -180,11 +209,12 @@ impl Session {
         }
     }
 
-    fn codex(&mut self, payload: &Map<String, Value>, found: &mut Vec<Target>) {
+    /// A Codex (or OpenAI Responses API) item whose fields sit at `prefix`.
+    fn codex(&mut self, payload: &Map<String, Value>, prefix: &[Seg], found: &mut Vec<Target>) {
         let str_of = |key: &str| payload.get(key).and_then(Value::as_str);
         let output = |key: &str, hint: Option<String>, primary: bool| {
             str_of(key).map(|text| Target {
-                path: vec![Seg::Key("payload".into()), Seg::Key(key.into())],
+                path: [prefix, &[Seg::Key(key.into())]].concat(),
                 text: text.to_string(),
                 hint,
                 primary,
@@ -194,7 +224,10 @@ impl Session {
             Some("function_call") | Some("custom_tool_call") | Some("local_shell_call") => {
                 let id = str_of("call_id").or_else(|| str_of("id"));
                 if let Some(id) = id {
-                    let hint = codex_hint(payload);
+                    let args = arguments(payload);
+                    let hint = self
+                        .process_of(args.as_ref())
+                        .unwrap_or_else(|| tool_hint(str_of("name").unwrap_or(""), args.as_ref()));
                     self.remember(id, hint);
                 }
             }
@@ -202,6 +235,9 @@ impl Session {
             | Some("custom_tool_call_output")
             | Some("local_shell_call_output") => {
                 let hint = self.hint(str_of("call_id"));
+                if let Some(text) = str_of("output") {
+                    self.running(text, hint.as_ref());
+                }
                 found.extend(output("output", hint, true));
             }
             Some("exec_command_end") => {
@@ -286,10 +322,13 @@ fn side_copies(value: &Value, path: &[Seg], hint: &Option<String>, found: &mut V
     }
 }
 
-/// A Claude Code tool call as the command line the router understands: Bash runs
-/// its command; Read, Grep and Glob are spelled as `cat`, `rg` and `find`; any other
-/// tool (WebFetch, MCP tools `mcp__server__tool`) is named by itself.
-fn claude_hint(name: &str, input: Option<&Value>) -> String {
+/// A tool call as the command line the router understands. A shell tool runs its
+/// `command` (or Codex's `cmd`): a string, or an argument list whose script is taken
+/// from `bash -lc SCRIPT`; a file viewer (Anthropic's text editor tool, `command:
+/// "view"`) reads its `path`; Claude Code's Read, Grep and Glob are spelled as `cat`,
+/// `rg` and `find`; any other tool (WebFetch, MCP tools `mcp__server__tool`) is named
+/// by itself.
+fn tool_hint(name: &str, input: Option<&Value>) -> String {
     let arg = |key: &str| {
         input
             .and_then(|i| i.get(key))
@@ -297,12 +336,26 @@ fn claude_hint(name: &str, input: Option<&Value>) -> String {
             .unwrap_or("")
             .to_string()
     };
-    match name {
-        "Bash" => arg("command"),
-        "Read" => format!("cat {}", arg("file_path")),
-        "Grep" => format!("rg {} {}", quote(&arg("pattern")), arg("path")),
-        "Glob" => format!("find {} -name {}", arg("path"), quote(&arg("pattern"))),
-        other => other.to_string(),
+    let command = input.and_then(|i| i.get("command").or_else(|| i.get("cmd")));
+    match (name, command) {
+        ("Read", _) => format!("cat {}", arg("file_path")),
+        ("Grep", _) => format!("rg {} {}", quote(&arg("pattern")), arg("path")),
+        ("Glob", _) => format!("find {} -name {}", arg("path"), quote(&arg("pattern"))),
+        (_, Some(Value::String(view))) if view == "view" && !arg("path").is_empty() => {
+            format!("cat {}", arg("path"))
+        }
+        (_, Some(Value::String(cmd))) => cmd.clone(),
+        (_, Some(Value::Array(words))) => {
+            let words: Vec<&str> = words.iter().filter_map(Value::as_str).collect();
+            // `bash -lc 'script'`: the script is the command.
+            match words.as_slice() {
+                [_, flag, script] if flag.starts_with('-') && flag.ends_with('c') => {
+                    script.to_string()
+                }
+                _ => words.join(" "),
+            }
+        }
+        (other, _) => other.to_string(),
     }
     .trim()
     .to_string()
@@ -313,34 +366,13 @@ fn quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
 }
 
-/// A Codex tool call as a command line: shell calls carry `cmd` (a string) or
-/// `command` (an argument list) in their JSON arguments; other calls are named.
-fn codex_hint(payload: &Map<String, Value>) -> String {
-    let args: Option<Value> = match payload.get("arguments") {
+/// A function call's arguments: a JSON string (Codex, OpenAI), an object, or a local
+/// shell call's `action`.
+fn arguments(call: &Map<String, Value>) -> Option<Value> {
+    match call.get("arguments") {
         Some(Value::String(json)) => serde_json::from_str(json).ok(),
         Some(other) => Some(other.clone()),
-        None => payload.get("action").cloned(),
-    };
-    let command = args
-        .as_ref()
-        .and_then(|a| a.get("cmd").or_else(|| a.get("command")));
-    match command {
-        Some(Value::String(cmd)) => cmd.clone(),
-        Some(Value::Array(words)) => {
-            let words: Vec<&str> = words.iter().filter_map(Value::as_str).collect();
-            // `bash -lc 'script'`: the script is the command.
-            match words.as_slice() {
-                [_, flag, script] if flag.starts_with('-') && flag.ends_with('c') => {
-                    script.to_string()
-                }
-                _ => words.join(" "),
-            }
-        }
-        _ => payload
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string(),
+        None => call.get("action").cloned(),
     }
 }
 
@@ -388,5 +420,23 @@ mod tests {
         assert_eq!(one[0].hint.as_deref(), Some("git diff"));
         assert_eq!(two[0].hint.as_deref(), Some("ls -la"));
         assert!(one[0].primary);
+    }
+
+    #[test]
+    fn polls_of_a_running_process_take_the_command_that_started_it() {
+        let mut session = Session::default();
+        session.targets(&json!({"type": "response_item", "payload": {"type": "function_call", "name": "exec_command",
+            "arguments": "{\"cmd\": \"rg -n compact src\"}", "call_id": "c1"}}));
+        session.targets(&json!({"type": "response_item", "payload": {"type": "function_call_output", "call_id": "c1",
+            "output": "Chunk ID: a2\nWall time: 1.0 seconds\nProcess running with session ID 48230\nOriginal token count: 0\nOutput:\n"}}));
+        for (call, session_id) in [("c2", "48230"), ("c3", "999")] {
+            let args = format!("{{\"session_id\": {session_id}, \"chars\": \"\"}}");
+            session.targets(&json!({"type": "response_item", "payload": {"type": "function_call", "name": "write_stdin",
+                "arguments": args, "call_id": call}}));
+        }
+        let polled = session.targets(&json!({"type": "response_item", "payload": {"type": "function_call_output", "call_id": "c2", "output": "src/a.rs:1:compact"}}));
+        let unknown = session.targets(&json!({"type": "response_item", "payload": {"type": "function_call_output", "call_id": "c3", "output": "x"}}));
+        assert_eq!(polled[0].hint.as_deref(), Some("rg -n compact src"));
+        assert_eq!(unknown[0].hint.as_deref(), Some("write_stdin"));
     }
 }
