@@ -32,6 +32,8 @@ pub struct Target {
     pub hint: Option<String>,
     /// A tool result the model sees, as opposed to a copy of one kept beside it.
     pub primary: bool,
+    /// What the user last asked when the result came (in its record or before).
+    pub query: Option<String>,
 }
 
 /// What carries over from one record to the next.
@@ -42,7 +44,7 @@ pub struct Session {
     /// `Process running with session ID N`): later polls of that process read its
     /// output, so they take its command as their hint.
     processes: HashMap<String, String>,
-    pub query: Option<String>,
+    query: Option<String>,
 }
 
 impl Session {
@@ -91,6 +93,17 @@ impl Session {
     /// Notes what `record` tells about later records and returns its targets.
     pub fn targets(&mut self, record: &Value) -> Vec<Target> {
         let mut found = Vec::new();
+        if let Some((prefix, messages)) = message_list(record) {
+            for (i, message) in messages.iter().enumerate() {
+                let at = [&prefix[..], &[Seg::Index(i)]].concat();
+                let from = found.len();
+                if let Some(message) = message.as_object() {
+                    self.api_message(message, &at, &mut found);
+                }
+                self.note_query(&mut found[from..]);
+            }
+            return found;
+        }
         let Some(record) = record.as_object() else {
             return found;
         };
@@ -115,7 +128,15 @@ impl Session {
         } else if let Some(payload) = record.get("payload").and_then(Value::as_object) {
             self.codex(payload, &[Seg::Key("payload".into())], &mut found);
         }
+        self.note_query(&mut found);
         found
+    }
+
+    /// Gives `targets` the query as it stands after their record or message.
+    fn note_query(&self, targets: &mut [Target]) {
+        for target in targets {
+            target.query.clone_from(&self.query);
+        }
     }
 
     /// A Claude Code record whose message sits at `prefix`; `primary` when it is the
@@ -158,7 +179,7 @@ impl Session {
                         self.remember(id, tool_hint(name, block.get("input")));
                     }
                 }
-                Some("text")
+                Some("text" | "input_text")
                     if message.get("role").and_then(Value::as_str) == Some("user") && !meta =>
                 {
                     if let Some(text) = block.get("text").and_then(Value::as_str) {
@@ -169,32 +190,9 @@ impl Session {
                 Some("tool_result") => {
                     let hint = self.hint(block.get("tool_use_id").and_then(Value::as_str));
                     record_hint = record_hint.or_else(|| hint.clone());
-                    let content = Seg::Key("content".into());
-                    match block.get("content") {
-                        Some(Value::String(text)) => found.push(Target {
-                            path: at(&[Seg::Index(i), content]),
-                            text: text.clone(),
-                            hint,
-                            primary,
-                        }),
-                        Some(Value::Array(parts)) => {
-                            for (j, part) in parts.iter().enumerate() {
-                                if let Some(text) = text_block(part) {
-                                    found.push(Target {
-                                        path: at(&[
-                                            Seg::Index(i),
-                                            content.clone(),
-                                            Seg::Index(j),
-                                            Seg::Key("text".into()),
-                                        ]),
-                                        text: text.to_string(),
-                                        hint: hint.clone(),
-                                        primary,
-                                    });
-                                }
-                            }
-                        }
-                        _ => {}
+                    if let Some(content) = block.get("content") {
+                        let path = at(&[Seg::Index(i), Seg::Key("content".into())]);
+                        result_content(content, path, &hint, primary, found);
                     }
                 }
                 _ => {}
@@ -209,6 +207,41 @@ impl Session {
         }
     }
 
+    /// One message of a JSON message array, at `at`. OpenAI chat: assistant
+    /// `tool_calls` and `role: "tool"` results paired by `tool_call_id`. Anthropic:
+    /// `tool_use` and `tool_result` content blocks, read as in Claude Code. Responses
+    /// API items without a role (`function_call`, `function_call_output`): as in Codex.
+    fn api_message(&mut self, message: &Map<String, Value>, at: &[Seg], found: &mut Vec<Target>) {
+        match message.get("role").and_then(Value::as_str) {
+            Some("tool") => {
+                let id = message.get("tool_call_id").and_then(Value::as_str);
+                if let Some(content) = message.get("content") {
+                    let path = [at, &[Seg::Key("content".into())]].concat();
+                    result_content(content, path, &self.hint(id), true, found);
+                }
+            }
+            Some(_) => {
+                for call in message
+                    .get("tool_calls")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let function = call.get("function").and_then(Value::as_object);
+                    if let (Some(id), Some(function)) =
+                        (call.get("id").and_then(Value::as_str), function)
+                    {
+                        let name = function.get("name").and_then(Value::as_str);
+                        let hint = tool_hint(name.unwrap_or(""), arguments(function).as_ref());
+                        self.remember(id, hint);
+                    }
+                }
+                self.claude(message, message, at, true, found);
+            }
+            None => self.codex(message, at, found),
+        }
+    }
+
     /// A Codex (or OpenAI Responses API) item whose fields sit at `prefix`.
     fn codex(&mut self, payload: &Map<String, Value>, prefix: &[Seg], found: &mut Vec<Target>) {
         let str_of = |key: &str| payload.get(key).and_then(Value::as_str);
@@ -218,6 +251,7 @@ impl Session {
                 text: text.to_string(),
                 hint,
                 primary,
+                query: None,
             })
         };
         match str_of("type") {
@@ -238,7 +272,10 @@ impl Session {
                 if let Some(text) = str_of("output") {
                     self.running(text, hint.as_ref());
                 }
-                found.extend(output("output", hint, true));
+                if let Some(content) = payload.get("output") {
+                    let path = [prefix, &[Seg::Key("output".into())]].concat();
+                    result_content(content, path, &hint, true, found);
+                }
             }
             Some("exec_command_end") => {
                 let hint = self.hint(str_of("call_id"));
@@ -267,11 +304,70 @@ impl Session {
     }
 }
 
-/// The text of a `{"type": "text", "text": …}` block.
+/// The text of a `{"type": "text", "text": …}` block (`input_text`/`output_text` in
+/// the Responses API).
 fn text_block(part: &Value) -> Option<&str> {
-    (part.get("type").and_then(Value::as_str) == Some("text"))
-        .then(|| part.get("text").and_then(Value::as_str))
-        .flatten()
+    matches!(
+        part.get("type").and_then(Value::as_str),
+        Some("text" | "input_text" | "output_text")
+    )
+    .then(|| part.get("text").and_then(Value::as_str))
+    .flatten()
+}
+
+/// A tool result's content at `path`: the string itself, or each text block of a
+/// list (other blocks, such as images, stay as they are).
+fn result_content(
+    content: &Value,
+    path: Vec<Seg>,
+    hint: &Option<String>,
+    primary: bool,
+    found: &mut Vec<Target>,
+) {
+    let mut push = |path: Vec<Seg>, text: &str| {
+        found.push(Target {
+            path,
+            text: text.to_string(),
+            hint: hint.clone(),
+            primary,
+            query: None,
+        })
+    };
+    match content {
+        Value::String(text) => push(path, text),
+        Value::Array(parts) => {
+            for (j, part) in parts.iter().enumerate() {
+                if let Some(text) = text_block(part) {
+                    push(
+                        [&path[..], &[Seg::Index(j), Seg::Key("text".into())]].concat(),
+                        text,
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The messages of a JSON message array: the document itself when it is a list of
+/// messages, or its `messages` (a chat or Anthropic request body) or `input` (a
+/// Responses API request) member; with the path to the list.
+pub fn message_list(document: &Value) -> Option<(Vec<Seg>, &Vec<Value>)> {
+    let is_messages = |items: &Vec<Value>| {
+        !items.is_empty()
+            && items.iter().all(|m| {
+                m.as_object()
+                    .is_some_and(|m| m.contains_key("role") || m.contains_key("type"))
+            })
+    };
+    match document {
+        Value::Array(items) if is_messages(items) => Some((Vec::new(), items)),
+        Value::Object(fields) => ["messages", "input"].into_iter().find_map(|key| {
+            let items = fields.get(key)?.as_array()?;
+            is_messages(items).then(|| (vec![Seg::Key(key.into())], items))
+        }),
+        _ => None,
+    }
 }
 
 /// Output copies inside `toolUseResult`: the whole value when it is a string (an
@@ -285,6 +381,7 @@ fn side_copies(value: &Value, path: &[Seg], hint: &Option<String>, found: &mut V
             text: text.to_string(),
             hint: hint.clone(),
             primary: false,
+            query: None,
         })
     };
     match value {
@@ -405,7 +502,9 @@ mod tests {
                 ("", Some("cargo build"), false, 2),
             ]
         );
-        assert_eq!(session.query.as_deref(), Some("why does the build fail?"));
+        assert!(found
+            .iter()
+            .all(|t| t.query.as_deref() == Some("why does the build fail?")));
     }
 
     #[test]
