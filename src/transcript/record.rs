@@ -9,6 +9,10 @@
 //! - Codex CLI rollouts: `response_item` payloads `function_call` /
 //!   `custom_tool_call` / `local_shell_call` and their `*_output`, and the
 //!   `exec_command_end` events that repeat a command's output.
+//!
+//! A JSON message array (see [`message_list`]) is read as one record whose messages
+//! are OpenAI chat messages, Anthropic messages (read like Claude Code's) or
+//! Responses API items (read like Codex's).
 
 use std::collections::HashMap;
 
