@@ -275,3 +275,207 @@ fn a_destination_must_be_named() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+// JSON message arrays: the same real session converted by
+// `fixtures/scripts/claude-to-messages.py` into an Anthropic request body
+// (pretty-printed, LF), an OpenAI chat message list (a top-level array, `\u`
+// escapes, CRLF) and an OpenAI Responses request body (compact, one line).
+const ANTHROPIC: &str = "transcripts/anthropic-messages-claude-python-to-rust.json";
+const OPENAI_CHAT: &str = "transcripts/openai-chat-claude-python-to-rust.json";
+const OPENAI_RESPONSES: &str = "transcripts/openai-responses-claude-python-to-rust.json";
+
+/// Rewrites `input` in process with its own store.
+fn rewrite_document(input: &[u8], store: &Path) -> (Vec<u8>, headroom::transcript::FileStats) {
+    let settings = headroom::transcript::Settings {
+        budget: headroom::transcript::TRANSCRIPT_BUDGET,
+        store_dir: store.to_path_buf(),
+        align_cache: false,
+    };
+    let mut out = Vec::new();
+    let stats = headroom::transcript::rewrite(&mut &input[..], &mut out, &settings).unwrap();
+    (out, stats)
+}
+
+/// Whether `path` is a tool output in the message array `doc`: the content of an
+/// OpenAI `tool` message, the output of a Responses `function_call_output`, or the
+/// content of an Anthropic `tool_result` block (a string, or a text block's text).
+fn is_message_tool_output(doc: &Value, path: &[Seg]) -> bool {
+    let (list, rest) = match path {
+        [Seg::Key(k), Seg::Index(i), rest @ ..] => (&doc[k.as_str()][*i], rest),
+        [Seg::Index(i), rest @ ..] => (&doc[*i], rest),
+        _ => return false,
+    };
+    let message = list;
+    let text_of = |rest: &[Seg]| match rest {
+        [] => true,
+        [Seg::Index(_), Seg::Key(t)] => t == "text",
+        _ => false,
+    };
+    match rest {
+        [Seg::Key(k), tail @ ..] if k == "content" && message["role"] == "tool" => text_of(tail),
+        [Seg::Key(k), tail @ ..] if k == "output" && message["type"] == "function_call_output" => {
+            text_of(tail)
+        }
+        [Seg::Key(k), Seg::Index(b), Seg::Key(c), tail @ ..]
+            if k == "content" && c == "content" =>
+        {
+            message["content"][*b]["type"] == "tool_result" && text_of(tail)
+        }
+        _ => false,
+    }
+}
+
+/// Every role, type and id of a JSON value, in document order: the pairing of tool
+/// calls and results.
+fn ids(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(fields) => {
+            for (k, v) in fields {
+                let pairing = [
+                    "role",
+                    "type",
+                    "id",
+                    "tool_call_id",
+                    "tool_use_id",
+                    "call_id",
+                    "name",
+                ];
+                if pairing.contains(&k.as_str()) {
+                    out.push(format!("{k}={v}"));
+                }
+                ids(v, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| ids(v, out)),
+        _ => {}
+    }
+}
+
+/// The changed string literals of a rewritten message array, asserting the
+/// invariants: the output parses, the bytes outside string literals are the input's
+/// (key order, escapes, spacing, line endings), only tool outputs changed, each into
+/// a view with a marker whose original is the old text, and ids and pairings stay.
+fn assert_message_array_invariants(
+    input: &[u8],
+    output: &[u8],
+    store: &Path,
+) -> Vec<(Vec<Seg>, String)> {
+    let before: Value = serde_json::from_slice(input).unwrap();
+    let after: Value = serde_json::from_slice(output).expect("the output parses");
+    let ((sx, ox), (sy, oy)) = (literals(input), literals(output));
+    assert!(ox == oy, "bytes outside string literals changed");
+    assert_eq!(sx.len(), sy.len());
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    ids(&before, &mut a);
+    ids(&after, &mut b);
+    assert_eq!(a, b, "roles, ids or pairings changed");
+    let mut changed = Vec::new();
+    for ((px, tx), (py, ty)) in sx.iter().zip(&sy) {
+        assert_eq!(px, py);
+        if tx != ty {
+            assert!(is_message_tool_output(&before, px), "{px:?} changed");
+            let hash = marker_hash(ty.as_bytes()).expect("a view has a marker");
+            assert_eq!(original(store, &hash), tx.as_bytes(), "{px:?}");
+            changed.push((px.clone(), ty.clone()));
+        }
+    }
+    changed
+}
+
+#[test]
+fn message_arrays_change_only_tool_outputs_and_a_second_run_changes_nothing() {
+    for name in [ANTHROPIC, OPENAI_CHAT, OPENAI_RESPONSES] {
+        let store = tempfile::tempdir().unwrap();
+        let input = read_fixture(name);
+        let (output, stats) = rewrite_document(&input, store.path());
+        let changed = assert_message_array_invariants(&input, &output, store.path());
+        assert_eq!(changed.len() as u64, stats.compressed, "{name}");
+        assert!(stats.compressed >= 3, "{name}: {stats:?}");
+        assert_eq!(stats.tool_results, 40, "{name}");
+        assert!(stats.tokens_out < stats.tokens_in);
+        let (again, stats) = rewrite_document(&output, store.path());
+        assert_eq!(again, output, "{name}: a second run changed the output");
+        assert_eq!(stats.compressed, 0);
+    }
+}
+
+#[test]
+fn the_three_formats_get_the_same_views() {
+    let mut views = Vec::new();
+    for name in [ANTHROPIC, OPENAI_CHAT, OPENAI_RESPONSES] {
+        let store = tempfile::tempdir().unwrap();
+        let input = read_fixture(name);
+        let (output, _) = rewrite_document(&input, store.path());
+        let changed = assert_message_array_invariants(&input, &output, store.path());
+        views.push(changed);
+    }
+    // Same conversation, same tool calls as hints, same questions as queries.
+    let texts = |v: &[(Vec<Seg>, String)]| v.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>();
+    assert_eq!(texts(&views[0]), texts(&views[1]));
+    assert_eq!(texts(&views[0]), texts(&views[2]));
+    let shown: String = views[0]
+        .iter()
+        .map(|(path, view)| format!("=== {path:?}\n{view}\n"))
+        .collect();
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn cli_reads_message_arrays_by_content_from_files_and_standard_input() {
+    let store = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    fs::copy(fixture(ANTHROPIC), dir.path().join("request.json")).unwrap();
+    // The format is told by content: a JSON document named .jsonl is still one.
+    fs::copy(fixture(OPENAI_CHAT), dir.path().join("chat.jsonl")).unwrap();
+    let report = transcript(
+        store.path(),
+        &[
+            "--json",
+            "-o",
+            out.path().to_str().unwrap(),
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    let report: Value = serde_json::from_str(&report).unwrap();
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    for (file, records) in [("chat.jsonl", 80), ("request.json", 78)] {
+        let row = files
+            .iter()
+            .find(|f| f["file"].as_str().unwrap().ends_with(file))
+            .unwrap();
+        assert_eq!(row["records"], records, "{row}");
+        assert!(row["compressed"].as_u64().unwrap() >= 3, "{row}");
+        let input = fs::read(dir.path().join(file)).unwrap();
+        let output = fs::read(out.path().join(file)).unwrap();
+        assert_message_array_invariants(&input, &output, store.path());
+    }
+
+    // Standard input to standard output: the same bytes as the file rewrite.
+    let piped = run_with_input(
+        bin("headroom", store.path()).args(["transcript", "-"]),
+        &read_fixture(OPENAI_CHAT),
+    );
+    assert!(piped.status.success());
+    assert_eq!(
+        piped.stdout,
+        fs::read(out.path().join("chat.jsonl")).unwrap()
+    );
+}
+
+#[test]
+fn a_broken_document_head_leaves_the_rest_read_as_json_lines() {
+    let store = tempfile::tempdir().unwrap();
+    // The first line opens an object it never closes; the lines after it are JSON
+    // Lines records and are read as such, the broken line copied as it is.
+    let input = b"{\"truncated\": [\n{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":\"hi\"}}\n{\"type\":\"x\"}\n";
+    let (output, stats) = rewrite_document(input, store.path());
+    assert_eq!(output, input);
+    assert_eq!(stats.records, 2);
+    // A whole document that holds no messages is one record, left as it is.
+    let doc = b"{\n  \"messages\": \"not a list\",\n  \"n\": 1.50\n}\n";
+    let (output, stats) = rewrite_document(doc, store.path());
+    assert_eq!(output, doc);
+    assert_eq!(stats.records, 1);
+}

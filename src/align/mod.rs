@@ -127,7 +127,7 @@ fn json_prompts(
             starts.push((path.to_vec(), range.start));
         }
     })?;
-    let mut replacements = Vec::new();
+    let mut replacements = scan::Replacements::new();
     for prompt in &found {
         let start = starts
             .iter()
@@ -147,18 +147,18 @@ fn json_prompts(
 
 /// Adds to `replacements` the prompts of a transcript record with their dynamic spans
 /// moved (`headroom transcript --align-cache`); returns how many spans moved.
-pub fn fix_record(record: &Value, replacements: &mut Vec<(Vec<Seg>, String)>) -> usize {
+pub fn fix_record(record: &Value, replacements: &mut scan::Replacements) -> usize {
     fix_prompts(&prompts::find(record), replacements)
 }
 
-fn fix_prompts(found: &[prompts::Prompt], replacements: &mut Vec<(Vec<Seg>, String)>) -> usize {
+fn fix_prompts(found: &[prompts::Prompt], replacements: &mut scan::Replacements) -> usize {
     let mut moved = 0;
     for prompt in found {
         let Some((text, n)) = block::fix(&prompt.text) else {
             continue;
         };
         if let Ok(literal) = serde_json::to_string(&text) {
-            replacements.push((prompt.path.clone(), literal));
+            replacements.insert(prompt.path.clone(), literal);
             moved += n;
         }
     }

@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 
 use crate::marker::{self, thousands};
 use crate::tokens;
-use crate::transcript::record::{claude_hint, codex_hint, Session};
+use crate::transcript::record::{arguments, tool_hint, Session};
 
 /// A user's or the agent's text longer than this (estimated tokens) is cut, with
 /// a marker naming its record.
@@ -294,7 +294,6 @@ fn read_record(record: u64, value: &Value, session: &mut Session, entries: &mut 
         .into_iter()
         .filter(|t| t.primary)
         .collect();
-    let asked = session.query.clone();
     let Some(object) = value.as_object() else {
         return;
     };
@@ -340,7 +339,7 @@ fn read_record(record: u64, value: &Value, session: &mut Session, entries: &mut 
             record,
             role: Role::Output,
             hint: output.hint,
-            asked: asked.clone(),
+            asked: output.query,
             error: is_error(value, &output.text),
             text: output.text,
         });
@@ -371,7 +370,8 @@ fn read_codex(payload: &Map<String, Value>, push: &mut dyn FnMut(Role, String)) 
                 .get("name")
                 .and_then(Value::as_str)
                 .unwrap_or("shell");
-            push(Role::Call, format!("{name}({})", cut(&codex_hint(payload))));
+            let hint = tool_hint(name, arguments(payload).as_ref());
+            push(Role::Call, format!("{name}({})", cut(&hint)));
         }
         _ => {}
     }
@@ -382,8 +382,8 @@ fn read_codex(payload: &Map<String, Value>, push: &mut dyn FnMut(Role, String)) 
 /// instructions (`# AGENTS.md instructions for …` then `<INSTRUCTIONS>`).
 fn is_injected_context(text: &str) -> bool {
     let text = text.trim_start();
-    let opening = &text[..text.floor_char_boundary(200)];
-    text.starts_with('<') || opening.contains("<INSTRUCTIONS>")
+    let opening = memchr::memmem::find(text.as_bytes(), b"<INSTRUCTIONS>");
+    text.starts_with('<') || opening.is_some_and(|at| at < 200)
 }
 
 /// A Claude Code tool call: a Bash command whole; otherwise in one line, the path it
@@ -396,7 +396,7 @@ fn claude_call(name: &str, input: Option<&Value>) -> String {
         "Read" | "Write" | "Edit" | "MultiEdit" | "NotebookEdit" => arg("file_path")
             .or(arg("notebook_path"))
             .map(str::to_string),
-        "Grep" | "Glob" => Some(claude_hint(name, input)),
+        "Grep" | "Glob" => Some(tool_hint(name, input)),
         "TodoWrite" => input
             .and_then(|i| i.get("todos"))
             .and_then(Value::as_array)

@@ -2,19 +2,26 @@
 //! through the filter, routed by its own tool call, and everything else stays byte for
 //! byte as it was.
 //!
-//! A transcript is JSON Lines. Each line is parsed (to learn what it holds), the
+//! A session log is JSON Lines. Each line is parsed (to learn what it holds), the
 //! strings to compress are found by path ([`record`]), their byte ranges are found in
 //! the original line ([`scan`]), and only those string literals are replaced. Lines
 //! that are not JSON, or hold nothing to compress, are copied as they are, with their
 //! line endings. A view already holds markers, and the filter passes such text through,
 //! so a second run changes nothing.
+//!
+//! A JSON message array (OpenAI chat or Anthropic `messages`, alone or in a request
+//! body) is one JSON document, usually pretty-printed: the format is told by content,
+//! not by file name. When the first line is not a JSON value by itself but opens an
+//! object or array, the whole document is read (up to [`MAX_DOCUMENT_BYTES`]) and
+//! rewritten as one record, the same way. A document on one line is a one-line JSON
+//! Lines file and comes out the same.
 
 pub mod batch;
 pub mod record;
 pub mod scan;
 
 use std::collections::HashMap;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::PathBuf;
 
 use crate::pipeline::{self, Options, PASS_THROUGH_TOKENS};
@@ -25,6 +32,11 @@ use record::Session;
 /// dozens of results, each re-read on every turn, so each gets a quarter of what a
 /// live `cmd | headroom` view gets.
 pub const TRANSCRIPT_BUDGET: u64 = 1000;
+
+/// The largest JSON document read whole. Parsing holds the document and its tree in
+/// memory (a few times its size); a bigger one is copied through unchanged, line by
+/// line like JSON Lines, so memory stays bounded.
+pub const MAX_DOCUMENT_BYTES: u64 = 256 << 20;
 
 /// How tool results are compressed.
 #[derive(Debug, Clone)]
@@ -38,7 +50,7 @@ pub struct Settings {
 /// What rewriting one transcript did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct FileStats {
-    /// Lines that parse as JSON.
+    /// Lines that parse as JSON; in a message array, its messages.
     pub records: u64,
     /// Tool results the model sees (copies beside them not counted).
     pub tool_results: u64,
@@ -68,7 +80,8 @@ impl FileStats {
     }
 }
 
-/// Rewrites one JSON Lines transcript from `input` to `output`.
+/// Rewrites one transcript (JSON Lines, or one JSON document) from `input` to
+/// `output`.
 pub fn rewrite(
     input: &mut dyn BufRead,
     output: &mut dyn Write,
@@ -76,32 +89,69 @@ pub fn rewrite(
 ) -> io::Result<FileStats> {
     let mut stats = FileStats::default();
     let mut session = Session::default();
+    // The first line that is not blank tells the format.
+    let mut head = Vec::new();
+    while head.trim_ascii().is_empty() && input.read_until(b'\n', &mut head)? > 0 {}
+    if opens_document(&head) {
+        // One byte over the limit tells a document that is too big.
+        let room = MAX_DOCUMENT_BYTES.saturating_sub(head.len() as u64) + 1;
+        input.take(room).read_to_end(&mut head)?;
+        let whole = head.len() as u64 <= MAX_DOCUMENT_BYTES;
+        if whole && serde_json::from_slice::<serde::de::IgnoredAny>(&head).is_ok() {
+            copy_record(&head, &mut session, settings, &mut stats, output)?;
+            output.flush()?;
+            return Ok(stats);
+        }
+    }
+    let mut lines = io::Cursor::new(head).chain(input);
     let mut line = Vec::new();
     loop {
         line.clear();
-        if input.read_until(b'\n', &mut line)? == 0 {
+        if lines.read_until(b'\n', &mut line)? == 0 {
             break;
         }
-        stats.bytes_in += line.len() as u64;
-        stats.tokens_in += tokens::estimate(&line);
-        let (body, ending) = split_ending(&line);
-        let rewritten = rewrite_record(body, &mut session, settings, &mut stats)?;
-        match rewritten {
-            None => {
-                output.write_all(&line)?;
-                stats.bytes_out += line.len() as u64;
-                stats.tokens_out += tokens::estimate(&line);
-            }
-            Some(mut new) => {
-                new.extend_from_slice(ending);
-                output.write_all(&new)?;
-                stats.bytes_out += new.len() as u64;
-                stats.tokens_out += tokens::estimate(&new);
-            }
-        }
+        copy_record(&line, &mut session, settings, &mut stats, output)?;
     }
     output.flush()?;
     Ok(stats)
+}
+
+/// True when `head` (blank lines, then the first line) opens a JSON object or array
+/// that it does not close: a pretty-printed document rather than JSON Lines.
+fn opens_document(head: &[u8]) -> bool {
+    let text = head.trim_ascii();
+    matches!(text.first(), Some(b'{' | b'['))
+        && serde_json::from_slice::<serde::de::IgnoredAny>(text).is_err()
+}
+
+/// Writes one record (a line with its ending, or a whole document) with its tool
+/// results compressed.
+fn copy_record(
+    line: &[u8],
+    session: &mut Session,
+    settings: &Settings,
+    stats: &mut FileStats,
+    output: &mut dyn Write,
+) -> io::Result<()> {
+    stats.bytes_in += line.len() as u64;
+    stats.tokens_in += tokens::estimate(line);
+    let (body, ending) = split_ending(line);
+    let new = match rewrite_record(body, session, settings, stats)? {
+        None => {
+            output.write_all(line)?;
+            stats.bytes_out += line.len() as u64;
+            stats.tokens_out += tokens::estimate(line);
+            return Ok(());
+        }
+        Some(mut new) => {
+            new.extend_from_slice(ending);
+            new
+        }
+    };
+    output.write_all(&new)?;
+    stats.bytes_out += new.len() as u64;
+    stats.tokens_out += tokens::estimate(&new);
+    Ok(())
 }
 
 /// A line's JSON and its ending (`\n`, `\r\n` or nothing at the end of the file).
@@ -121,13 +171,13 @@ fn rewrite_record(
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
         return Ok(None);
     };
-    stats.records += 1;
+    stats.records += record::message_list(&value).map_or(1, |(_, list)| list.len()) as u64;
     let targets = session.targets(&value);
     stats.tool_results += targets.iter().filter(|t| t.primary).count() as u64;
     // One view per distinct text: a copy of an output gets the same view (and the
     // same hash in its markers) as the output itself.
     let mut views: HashMap<&str, Option<String>> = HashMap::new();
-    let mut replacements = Vec::new();
+    let mut replacements = scan::Replacements::new();
     for target in &targets {
         let view = match views.get(target.text.as_str()) {
             Some(view) => view.clone(),
@@ -135,7 +185,7 @@ fn rewrite_record(
                 let view = compress(
                     &target.text,
                     target.hint.as_deref(),
-                    session.query.as_deref(),
+                    target.query.as_deref(),
                     settings,
                 )?;
                 views.insert(&target.text, view.clone());
@@ -149,7 +199,7 @@ fn rewrite_record(
                 stats.copies_compressed += 1;
             }
             let literal = serde_json::to_string(&view).map_err(io::Error::other)?;
-            replacements.push((target.path.clone(), literal));
+            replacements.insert(target.path.clone(), literal);
         }
     }
     if settings.align_cache {

@@ -9,6 +9,10 @@
 //! - Codex CLI rollouts: `response_item` payloads `function_call` /
 //!   `custom_tool_call` / `local_shell_call` and their `*_output`, and the
 //!   `exec_command_end` events that repeat a command's output.
+//!
+//! A JSON message array (see [`message_list`]) is read as one record whose messages
+//! are OpenAI chat messages, Anthropic messages (read like Claude Code's) or
+//! Responses API items (read like Codex's).
 
 use std::collections::HashMap;
 
@@ -32,13 +36,19 @@ pub struct Target {
     pub hint: Option<String>,
     /// A tool result the model sees, as opposed to a copy of one kept beside it.
     pub primary: bool,
+    /// What the user last asked when the result came (in its record or before).
+    pub query: Option<String>,
 }
 
 /// What carries over from one record to the next.
 #[derive(Debug, Default)]
 pub struct Session {
     hints: HashMap<String, String>,
-    pub query: Option<String>,
+    /// Commands still running, by the session id their first output gave (Codex's
+    /// `Process running with session ID N`): later polls of that process read its
+    /// output, so they take its command as their hint.
+    processes: HashMap<String, String>,
+    query: Option<String>,
 }
 
 impl Session {
@@ -46,6 +56,31 @@ impl Session {
         if self.hints.len() < MAX_CALLS {
             self.hints.insert(id.to_string(), hint);
         }
+    }
+
+    /// Notes the process an output says is still running, under its call's hint.
+    fn running(&mut self, output: &str, hint: Option<&String>) {
+        let header = output.split("\nOutput:").next().unwrap_or("");
+        let process = header
+            .lines()
+            .find_map(|l| l.strip_prefix("Process running with session ID "));
+        if let (Some(process), Some(hint)) = (process, hint) {
+            if self.processes.len() < MAX_CALLS {
+                self.processes
+                    .insert(process.trim().to_string(), hint.clone());
+            }
+        }
+    }
+
+    /// The command of the running process a call talks to (`session_id` in its
+    /// arguments), when an earlier output named it.
+    fn process_of(&self, args: Option<&Value>) -> Option<String> {
+        let id = match args?.get("session_id")? {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s.clone(),
+            _ => return None,
+        };
+        self.processes.get(&id).cloned()
     }
 
     fn hint(&self, id: Option<&str>) -> Option<String> {
@@ -62,6 +97,17 @@ impl Session {
     /// Notes what `record` tells about later records and returns its targets.
     pub fn targets(&mut self, record: &Value) -> Vec<Target> {
         let mut found = Vec::new();
+        if let Some((prefix, messages)) = message_list(record) {
+            for (i, message) in messages.iter().enumerate() {
+                let at = [&prefix[..], &[Seg::Index(i)]].concat();
+                let from = found.len();
+                if let Some(message) = message.as_object() {
+                    self.api_message(message, &at, &mut found);
+                }
+                self.note_query(&mut found[from..]);
+            }
+            return found;
+        }
         let Some(record) = record.as_object() else {
             return found;
         };
@@ -84,9 +130,17 @@ impl Session {
                 self.claude(embedded, message, &at, false, &mut found);
             }
         } else if let Some(payload) = record.get("payload").and_then(Value::as_object) {
-            self.codex(payload, &mut found);
+            self.codex(payload, &[Seg::Key("payload".into())], &mut found);
         }
+        self.note_query(&mut found);
         found
+    }
+
+    /// Gives `targets` the query as it stands after their record or message.
+    fn note_query(&self, targets: &mut [Target]) {
+        for target in targets {
+            target.query.clone_from(&self.query);
+        }
     }
 
     /// A Claude Code record whose message sits at `prefix`; `primary` when it is the
@@ -126,10 +180,10 @@ impl Session {
                         block.get("id").and_then(Value::as_str),
                         block.get("name").and_then(Value::as_str),
                     ) {
-                        self.remember(id, claude_hint(name, block.get("input")));
+                        self.remember(id, tool_hint(name, block.get("input")));
                     }
                 }
-                Some("text")
+                Some("text" | "input_text")
                     if message.get("role").and_then(Value::as_str) == Some("user") && !meta =>
                 {
                     if let Some(text) = block.get("text").and_then(Value::as_str) {
@@ -140,32 +194,9 @@ impl Session {
                 Some("tool_result") => {
                     let hint = self.hint(block.get("tool_use_id").and_then(Value::as_str));
                     record_hint = record_hint.or_else(|| hint.clone());
-                    let content = Seg::Key("content".into());
-                    match block.get("content") {
-                        Some(Value::String(text)) => found.push(Target {
-                            path: at(&[Seg::Index(i), content]),
-                            text: text.clone(),
-                            hint,
-                            primary,
-                        }),
-                        Some(Value::Array(parts)) => {
-                            for (j, part) in parts.iter().enumerate() {
-                                if let Some(text) = text_block(part) {
-                                    found.push(Target {
-                                        path: at(&[
-                                            Seg::Index(i),
-                                            content.clone(),
-                                            Seg::Index(j),
-                                            Seg::Key("text".into()),
-                                        ]),
-                                        text: text.to_string(),
-                                        hint: hint.clone(),
-                                        primary,
-                                    });
-                                }
-                            }
-                        }
-                        _ => {}
+                    if let Some(content) = block.get("content") {
+                        let path = at(&[Seg::Index(i), Seg::Key("content".into())]);
+                        result_content(content, path, &hint, primary, found);
                     }
                 }
                 _ => {}
@@ -180,21 +211,61 @@ impl Session {
         }
     }
 
-    fn codex(&mut self, payload: &Map<String, Value>, found: &mut Vec<Target>) {
+    /// One message of a JSON message array, at `at`. OpenAI chat: assistant
+    /// `tool_calls` and `role: "tool"` results paired by `tool_call_id`. Anthropic:
+    /// `tool_use` and `tool_result` content blocks, read as in Claude Code. Responses
+    /// API items without a role (`function_call`, `function_call_output`): as in Codex.
+    fn api_message(&mut self, message: &Map<String, Value>, at: &[Seg], found: &mut Vec<Target>) {
+        match message.get("role").and_then(Value::as_str) {
+            Some("tool") => {
+                let id = message.get("tool_call_id").and_then(Value::as_str);
+                if let Some(content) = message.get("content") {
+                    let path = [at, &[Seg::Key("content".into())]].concat();
+                    result_content(content, path, &self.hint(id), true, found);
+                }
+            }
+            Some(_) => {
+                for call in message
+                    .get("tool_calls")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let function = call.get("function").and_then(Value::as_object);
+                    if let (Some(id), Some(function)) =
+                        (call.get("id").and_then(Value::as_str), function)
+                    {
+                        let name = function.get("name").and_then(Value::as_str);
+                        let hint = tool_hint(name.unwrap_or(""), arguments(function).as_ref());
+                        self.remember(id, hint);
+                    }
+                }
+                self.claude(message, message, at, true, found);
+            }
+            None => self.codex(message, at, found),
+        }
+    }
+
+    /// A Codex (or OpenAI Responses API) item whose fields sit at `prefix`.
+    fn codex(&mut self, payload: &Map<String, Value>, prefix: &[Seg], found: &mut Vec<Target>) {
         let str_of = |key: &str| payload.get(key).and_then(Value::as_str);
         let output = |key: &str, hint: Option<String>, primary: bool| {
             str_of(key).map(|text| Target {
-                path: vec![Seg::Key("payload".into()), Seg::Key(key.into())],
+                path: [prefix, &[Seg::Key(key.into())]].concat(),
                 text: text.to_string(),
                 hint,
                 primary,
+                query: None,
             })
         };
         match str_of("type") {
             Some("function_call") | Some("custom_tool_call") | Some("local_shell_call") => {
                 let id = str_of("call_id").or_else(|| str_of("id"));
                 if let Some(id) = id {
-                    let hint = codex_hint(payload);
+                    let args = arguments(payload);
+                    let hint = self
+                        .process_of(args.as_ref())
+                        .unwrap_or_else(|| tool_hint(str_of("name").unwrap_or(""), args.as_ref()));
                     self.remember(id, hint);
                 }
             }
@@ -202,7 +273,13 @@ impl Session {
             | Some("custom_tool_call_output")
             | Some("local_shell_call_output") => {
                 let hint = self.hint(str_of("call_id"));
-                found.extend(output("output", hint, true));
+                if let Some(text) = str_of("output") {
+                    self.running(text, hint.as_ref());
+                }
+                if let Some(content) = payload.get("output") {
+                    let path = [prefix, &[Seg::Key("output".into())]].concat();
+                    result_content(content, path, &hint, true, found);
+                }
             }
             Some("exec_command_end") => {
                 let hint = self.hint(str_of("call_id"));
@@ -231,11 +308,70 @@ impl Session {
     }
 }
 
-/// The text of a `{"type": "text", "text": …}` block.
+/// The text of a `{"type": "text", "text": …}` block (`input_text`/`output_text` in
+/// the Responses API).
 fn text_block(part: &Value) -> Option<&str> {
-    (part.get("type").and_then(Value::as_str) == Some("text"))
-        .then(|| part.get("text").and_then(Value::as_str))
-        .flatten()
+    matches!(
+        part.get("type").and_then(Value::as_str),
+        Some("text" | "input_text" | "output_text")
+    )
+    .then(|| part.get("text").and_then(Value::as_str))
+    .flatten()
+}
+
+/// A tool result's content at `path`: the string itself, or each text block of a
+/// list (other blocks, such as images, stay as they are).
+fn result_content(
+    content: &Value,
+    path: Vec<Seg>,
+    hint: &Option<String>,
+    primary: bool,
+    found: &mut Vec<Target>,
+) {
+    let mut push = |path: Vec<Seg>, text: &str| {
+        found.push(Target {
+            path,
+            text: text.to_string(),
+            hint: hint.clone(),
+            primary,
+            query: None,
+        })
+    };
+    match content {
+        Value::String(text) => push(path, text),
+        Value::Array(parts) => {
+            for (j, part) in parts.iter().enumerate() {
+                if let Some(text) = text_block(part) {
+                    push(
+                        [&path[..], &[Seg::Index(j), Seg::Key("text".into())]].concat(),
+                        text,
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The messages of a JSON message array: the document itself when it is a list of
+/// messages, or its `messages` (a chat or Anthropic request body) or `input` (a
+/// Responses API request) member; with the path to the list.
+pub fn message_list(document: &Value) -> Option<(Vec<Seg>, &Vec<Value>)> {
+    let is_messages = |items: &Vec<Value>| {
+        !items.is_empty()
+            && items.iter().all(|m| {
+                m.as_object()
+                    .is_some_and(|m| m.contains_key("role") || m.contains_key("type"))
+            })
+    };
+    match document {
+        Value::Array(items) if is_messages(items) => Some((Vec::new(), items)),
+        Value::Object(fields) => ["messages", "input"].into_iter().find_map(|key| {
+            let items = fields.get(key)?.as_array()?;
+            is_messages(items).then(|| (vec![Seg::Key(key.into())], items))
+        }),
+        _ => None,
+    }
 }
 
 /// Output copies inside `toolUseResult`: the whole value when it is a string (an
@@ -249,6 +385,7 @@ fn side_copies(value: &Value, path: &[Seg], hint: &Option<String>, found: &mut V
             text: text.to_string(),
             hint: hint.clone(),
             primary: false,
+            query: None,
         })
     };
     match value {
@@ -286,10 +423,13 @@ fn side_copies(value: &Value, path: &[Seg], hint: &Option<String>, found: &mut V
     }
 }
 
-/// A Claude Code tool call as the command line the router understands: Bash runs
-/// its command; Read, Grep and Glob are spelled as `cat`, `rg` and `find`; any other
-/// tool (WebFetch, MCP tools `mcp__server__tool`) is named by itself.
-pub fn claude_hint(name: &str, input: Option<&Value>) -> String {
+/// A tool call as the command line the router understands. A shell tool runs its
+/// `command` (or Codex's `cmd`): a string, or an argument list whose script is taken
+/// from `bash -lc SCRIPT`; a file viewer (Anthropic's text editor tool, `command:
+/// "view"`) reads its `path`; Claude Code's Read, Grep and Glob are spelled as `cat`,
+/// `rg` and `find`; any other tool (WebFetch, MCP tools `mcp__server__tool`) is named
+/// by itself.
+pub fn tool_hint(name: &str, input: Option<&Value>) -> String {
     let arg = |key: &str| {
         input
             .and_then(|i| i.get(key))
@@ -297,12 +437,26 @@ pub fn claude_hint(name: &str, input: Option<&Value>) -> String {
             .unwrap_or("")
             .to_string()
     };
-    match name {
-        "Bash" => arg("command"),
-        "Read" => format!("cat {}", arg("file_path")),
-        "Grep" => format!("rg {} {}", quote(&arg("pattern")), arg("path")),
-        "Glob" => format!("find {} -name {}", arg("path"), quote(&arg("pattern"))),
-        other => other.to_string(),
+    let command = input.and_then(|i| i.get("command").or_else(|| i.get("cmd")));
+    match (name, command) {
+        ("Read", _) => format!("cat {}", arg("file_path")),
+        ("Grep", _) => format!("rg {} {}", quote(&arg("pattern")), arg("path")),
+        ("Glob", _) => format!("find {} -name {}", arg("path"), quote(&arg("pattern"))),
+        (_, Some(Value::String(view))) if view == "view" && !arg("path").is_empty() => {
+            format!("cat {}", arg("path"))
+        }
+        (_, Some(Value::String(cmd))) => cmd.clone(),
+        (_, Some(Value::Array(words))) => {
+            let words: Vec<&str> = words.iter().filter_map(Value::as_str).collect();
+            // `bash -lc 'script'`: the script is the command.
+            match words.as_slice() {
+                [_, flag, script] if flag.starts_with('-') && flag.ends_with('c') => {
+                    script.to_string()
+                }
+                _ => words.join(" "),
+            }
+        }
+        (other, _) => other.to_string(),
     }
     .trim()
     .to_string()
@@ -313,34 +467,13 @@ fn quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
 }
 
-/// A Codex tool call as a command line: shell calls carry `cmd` (a string) or
-/// `command` (an argument list) in their JSON arguments; other calls are named.
-pub fn codex_hint(payload: &Map<String, Value>) -> String {
-    let args: Option<Value> = match payload.get("arguments") {
+/// A function call's arguments: a JSON string (Codex, OpenAI), an object, or a local
+/// shell call's `action`.
+pub fn arguments(call: &Map<String, Value>) -> Option<Value> {
+    match call.get("arguments") {
         Some(Value::String(json)) => serde_json::from_str(json).ok(),
         Some(other) => Some(other.clone()),
-        None => payload.get("action").cloned(),
-    };
-    let command = args
-        .as_ref()
-        .and_then(|a| a.get("cmd").or_else(|| a.get("command")));
-    match command {
-        Some(Value::String(cmd)) => cmd.clone(),
-        Some(Value::Array(words)) => {
-            let words: Vec<&str> = words.iter().filter_map(Value::as_str).collect();
-            // `bash -lc 'script'`: the script is the command.
-            match words.as_slice() {
-                [_, flag, script] if flag.starts_with('-') && flag.ends_with('c') => {
-                    script.to_string()
-                }
-                _ => words.join(" "),
-            }
-        }
-        _ => payload
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string(),
+        None => call.get("action").cloned(),
     }
 }
 
@@ -373,7 +506,9 @@ mod tests {
                 ("", Some("cargo build"), false, 2),
             ]
         );
-        assert_eq!(session.query.as_deref(), Some("why does the build fail?"));
+        assert!(found
+            .iter()
+            .all(|t| t.query.as_deref() == Some("why does the build fail?")));
     }
 
     #[test]
@@ -388,5 +523,23 @@ mod tests {
         assert_eq!(one[0].hint.as_deref(), Some("git diff"));
         assert_eq!(two[0].hint.as_deref(), Some("ls -la"));
         assert!(one[0].primary);
+    }
+
+    #[test]
+    fn polls_of_a_running_process_take_the_command_that_started_it() {
+        let mut session = Session::default();
+        session.targets(&json!({"type": "response_item", "payload": {"type": "function_call", "name": "exec_command",
+            "arguments": "{\"cmd\": \"rg -n compact src\"}", "call_id": "c1"}}));
+        session.targets(&json!({"type": "response_item", "payload": {"type": "function_call_output", "call_id": "c1",
+            "output": "Chunk ID: a2\nWall time: 1.0 seconds\nProcess running with session ID 48230\nOriginal token count: 0\nOutput:\n"}}));
+        for (call, session_id) in [("c2", "48230"), ("c3", "999")] {
+            let args = format!("{{\"session_id\": {session_id}, \"chars\": \"\"}}");
+            session.targets(&json!({"type": "response_item", "payload": {"type": "function_call", "name": "write_stdin",
+                "arguments": args, "call_id": call}}));
+        }
+        let polled = session.targets(&json!({"type": "response_item", "payload": {"type": "function_call_output", "call_id": "c2", "output": "src/a.rs:1:compact"}}));
+        let unknown = session.targets(&json!({"type": "response_item", "payload": {"type": "function_call_output", "call_id": "c3", "output": "x"}}));
+        assert_eq!(polled[0].hint.as_deref(), Some("rg -n compact src"));
+        assert_eq!(unknown[0].hint.as_deref(), Some("write_stdin"));
     }
 }

@@ -32,14 +32,17 @@ pub fn string_values(json: &[u8], visit: &mut dyn FnMut(&[Seg], Range<usize>)) -
     (scanner.at == json.len()).then_some(())
 }
 
+/// New JSON literals for string values, by path.
+pub type Replacements = std::collections::HashMap<Vec<Seg>, String>;
+
 /// `json` with the string values at `replacements`' paths replaced by their literals
 /// (already JSON-encoded), every other byte as it was; `None` when the text does not
 /// scan.
-pub fn replace(json: &[u8], replacements: &[(Vec<Seg>, String)]) -> Option<Vec<u8>> {
+pub fn replace(json: &[u8], replacements: &Replacements) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(json.len());
     let mut at = 0;
     string_values(json, &mut |path, range| {
-        if let Some((_, literal)) = replacements.iter().find(|(p, _)| p.as_slice() == path) {
+        if let Some(literal) = replacements.get(path) {
             out.extend_from_slice(&json[at..range.start]);
             out.extend_from_slice(literal.as_bytes());
             at = range.end;
