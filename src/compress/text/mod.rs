@@ -484,26 +484,28 @@ fn reports_problem(line: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    #[test]
-    fn keeps_head_tail_and_query_lines_and_folds_repeats() {
-        let q = Query::parse("where is the needle");
+    /// The selection of a text compressor fed `lines` with `query`, at a budget of 300.
+    fn select(query: &str, lines: impl IntoIterator<Item = String>) -> Selection {
+        let q = Query::parse(query);
         let mut c = TextCompressor::new(&q);
-        for i in 0..2000u64 {
-            let line = match i {
-                1000 => "the needle is here".to_string(),
-                _ if i % 2 == 0 => "same line again".to_string(),
-                _ => format!("prose line number {i} with some words"),
-            };
-            c.observe(
-                i,
-                line.as_bytes(),
-                crate::tokens::estimate(line.as_bytes()) as u32,
-            );
+        for (i, line) in lines.into_iter().enumerate() {
+            let tokens = crate::tokens::estimate(line.as_bytes()) as u32;
+            c.observe(i as u64, line.as_bytes(), tokens);
         }
-        let s = c.select(&Context {
+        c.select(&Context {
             query: &q,
             budget: 300,
+        })
+    }
+
+    #[test]
+    fn keeps_head_tail_and_query_lines_and_folds_repeats() {
+        let lines = (0..2000u64).map(|i| match i {
+            1000 => "the needle is here".to_string(),
+            _ if i % 2 == 0 => "same line again".to_string(),
+            _ => format!("prose line number {i} with some words"),
         });
+        let s = select("where is the needle", lines);
         let kept: Vec<u64> = s.keep.iter().map(|k| k.index).collect();
         assert!(
             kept.contains(&0) && kept.contains(&1000) && kept.contains(&1999),
@@ -537,30 +539,16 @@ mod tests {
 
     #[test]
     fn problem_reports_are_kept_far_from_the_head_and_tail() {
-        let q = Query::parse("");
-        let mut c = TextCompressor::new(&q);
-        for i in 0..3000u64 {
-            let line = match i {
-                1500 => "     error: externally-managed-environment".to_string(),
-                _ => format!("prose line number {i} with some words"),
-            };
-            c.observe(
-                i,
-                line.as_bytes(),
-                crate::tokens::estimate(line.as_bytes()) as u32,
-            );
-        }
-        let s = c.select(&Context {
-            query: &q,
-            budget: 300,
+        let lines = (0..3000u64).map(|i| match i {
+            1500 => "     error: externally-managed-environment".to_string(),
+            _ => format!("prose line number {i} with some words"),
         });
+        let s = select("", lines);
         assert!(s.keep.iter().any(|k| k.index == 1500));
     }
 
     #[test]
     fn a_repeated_paragraph_is_counted_once_on_its_first_line() {
-        let q = Query::parse("");
-        let mut c = TextCompressor::new(&q);
         let mut lines = vec!["Intro".to_string(), String::new()];
         for i in 0..200 {
             lines.push("Note: this warning applies.".into());
@@ -569,17 +557,7 @@ mod tests {
             lines.push(format!("filler {i}"));
             lines.push(String::new());
         }
-        for (i, line) in lines.iter().enumerate() {
-            c.observe(
-                i as u64,
-                line.as_bytes(),
-                crate::tokens::estimate(line.as_bytes()) as u32 + 1,
-            );
-        }
-        let s = c.select(&Context {
-            query: &q,
-            budget: 300,
-        });
+        let s = select("", lines);
         let note = |index: u64| {
             s.keep
                 .iter()
