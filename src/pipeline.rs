@@ -564,6 +564,23 @@ fn render_document(
     Ok((view, kind))
 }
 
+/// Compresses a tool output kept in a session log as [`filter`] does, except that a
+/// source file that stays whole because it does not parse (a `sed -n 70,150p`
+/// fragment) is read as text: live, the agent asked for those lines to edit them;
+/// in a session it is history, re-read on every later turn.
+pub fn filter_tool_output(text: &[u8], out: &mut Vec<u8>, opts: &Options) -> io::Result<Report> {
+    let report = filter(&mut &text[..], out, opts)?;
+    if report.kind != ContentType::Code.name() || report.hash.is_none() || out.as_slice() != text {
+        return Ok(report);
+    }
+    out.clear();
+    let as_text = Options {
+        forced: Some(ContentType::Text),
+        ..opts.clone()
+    };
+    filter(&mut &text[..], out, &as_text)
+}
+
 /// The view of one tool output inside a session log: the filter's own, routed by the
 /// call that produced it; the output itself when it stays whole or anything fails.
 fn tool_output_view(
@@ -582,7 +599,7 @@ fn tool_output_view(
         store_dir: opts.store_dir.clone(),
     };
     let mut view = Vec::new();
-    match filter(&mut text.as_bytes(), &mut view, &opts) {
+    match filter_tool_output(text.as_bytes(), &mut view, &opts) {
         Ok(_) => String::from_utf8(view).unwrap_or_else(|_| text.to_string()),
         Err(_) => text.to_string(),
     }

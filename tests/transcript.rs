@@ -479,3 +479,46 @@ fn a_broken_document_head_leaves_the_rest_read_as_json_lines() {
     assert_eq!(output, doc);
     assert_eq!(stats.records, 1);
 }
+
+/// A source fragment (`sed -n` from the middle of a function) does not parse, so
+/// the live filter gives it back whole; kept in a session it is history and is read
+/// as text, its original still one `headroom-cat` away.
+#[test]
+fn a_source_fragment_in_a_session_is_read_as_text() {
+    let source = String::from_utf8(read_fixture("code/rtk-git.rs")).unwrap();
+    let fragment: String = source
+        .lines()
+        .skip(100)
+        .take(600)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let call = serde_json::json!({"type": "assistant", "message": {"role": "assistant", "content": [
+        {"type": "tool_use", "id": "t1", "name": "Bash", "input": {"command": "sed -n '101,700p' src/git.rs"}}]}});
+    let result = serde_json::json!({"type": "user", "message": {"role": "user", "content": [
+        {"type": "tool_result", "tool_use_id": "t1", "content": fragment}]}});
+    let session = format!("{call}\n{result}\n");
+    let store = tempfile::tempdir().unwrap();
+
+    let live = run_with_input(
+        bin("headroom", store.path()).args(["--cmd", "sed -n '101,700p' src/git.rs"]),
+        fragment.as_bytes(),
+    );
+    assert_passed_through(&live, fragment.as_bytes());
+
+    let out = run_with_input(
+        bin("headroom", store.path()).args(["transcript", "-"]),
+        session.as_bytes(),
+    );
+    assert!(out.status.success());
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let view = lines[1]["message"]["content"][0]["content"]
+        .as_str()
+        .unwrap();
+    assert!(view.starts_with("[text: 600 lines"), "{view}");
+    let hash = marker_hash(view.as_bytes()).unwrap();
+    assert_eq!(original(store.path(), &hash), fragment.as_bytes());
+}

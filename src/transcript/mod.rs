@@ -231,7 +231,7 @@ fn compress(
         store_dir: settings.store_dir.clone(),
     };
     let mut view = Vec::new();
-    let report = pipeline::filter(&mut text.as_bytes(), &mut view, &opts)?;
+    let report = pipeline::filter_tool_output(text.as_bytes(), &mut view, &opts)?;
     if report.hash.is_none() || view == text.as_bytes() {
         return Ok(None);
     }
