@@ -290,14 +290,19 @@ fn stats(since: Option<&str>, json: bool, dir: &Path) -> i32 {
             return 2;
         }
     };
-    let entries = match Store::open(dir.to_path_buf()).and_then(|s| s.entries()) {
-        Ok(entries) => entries,
+    let (store, entries) = match Store::open(dir.to_path_buf())
+        .and_then(|store| store.entries().map(|entries| (store, entries)))
+    {
+        Ok(opened) => opened,
         Err(e) => {
             eprintln!("headroom stats: {e}");
             return 2;
         }
     };
-    let metas: Vec<_> = entries.into_iter().map(|(_, meta)| meta).collect();
+    let (metas, cache_error) = crate::stats::count_exact(&store, entries, since_unix);
+    if let Some(e) = cache_error {
+        eprintln!("headroom stats: exact counts not cached, the next run counts again: {e}");
+    }
     let report = crate::stats::summarize(&metas, since_unix);
     if json {
         match serde_json::to_string_pretty(&report) {

@@ -175,11 +175,12 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
             )
         }),
     };
-    match view {
+    let shown = match view {
         Ok(Some(view)) if worth_it(&view, report.tokens_in) => {
             report.bytes_out = view.len() as u64;
             report.tokens_out = tokens::estimate(&view);
             output.write_all(&view)?;
+            Some(view)
         }
         outcome => {
             if let Err(why) = outcome {
@@ -188,10 +189,21 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
             original.seek(SeekFrom::Start(0))?;
             copy_out(&mut original, output, &mut report)?;
             report.tokens_out = report.tokens_in;
+            None
         }
-    }
+    };
     // The reader has everything; the bookkeeping below must not delay it.
     output.flush()?;
+    // The view is kept beside the original so `headroom stats` can count it exactly.
+    let view = shown.and_then(|view| match store.put(&view) {
+        Ok(hash) => Some(hash.to_hex()),
+        Err(e) => {
+            report
+                .note
+                .get_or_insert(format!("original stored, view not kept for stats: {e}"));
+            None
+        }
+    });
     let meta = EntryMeta {
         time_unix: SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -202,6 +214,8 @@ pub fn filter(input: &mut dyn Read, output: &mut dyn Write, opts: &Options) -> i
         bytes_out: report.bytes_out,
         tokens_in: report.tokens_in,
         tokens_out: report.tokens_out,
+        view,
+        exact: None,
     };
     if let Err(e) = store.record(&stored, &meta) {
         report

@@ -3,13 +3,23 @@
 //! Every original in the store carries the metadata of the run that stored it
 //! ([`EntryMeta`]): when, which content type, which command, tokens in and out. This
 //! module sums them: in total, per day (UTC), per content type, per program, and the
-//! commands that saved the most. Token counts are the filter's estimates.
+//! commands that saved the most.
+//!
+//! The filter records estimated counts (it cannot afford the tokenizer); the report is
+//! in exact o200k tokens. Entries without them are counted here, the original from its
+//! blob and the output from the view kept beside it (or the original, when the output
+//! was the input), and the counts are written back into the index, so each original
+//! is tokenized once however often `stats` runs.
 
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use serde::Serialize;
 
-use crate::store::EntryMeta;
+use crate::store::{EntryMeta, ExactTokens, Hash, Store, StoreError};
+use crate::tokens;
 
 /// The commands listed in "top commands" at most.
 const TOP_COMMANDS: usize = 10;
@@ -29,16 +39,36 @@ pub struct Totals {
     pub tokens_in: u64,
     pub tokens_out: u64,
     pub tokens_saved: u64,
+    /// Runs whose counts are not exact: the original could not be read, or the view
+    /// was not kept (then the view's estimate is scaled by the original's exact count
+    /// over its estimate).
+    pub runs_estimated: u64,
 }
 
 impl Totals {
     fn add(&mut self, meta: &EntryMeta) {
+        let (tokens_in, tokens_out, exact) = match meta.exact {
+            Some(ExactTokens {
+                tokens_in,
+                tokens_out: Some(out),
+            }) => (tokens_in, out, true),
+            Some(ExactTokens { tokens_in, .. }) => {
+                let ratio = tokens_in as f64 / meta.tokens_in.max(1) as f64;
+                (
+                    tokens_in,
+                    (meta.tokens_out as f64 * ratio).round() as u64,
+                    false,
+                )
+            }
+            None => (meta.tokens_in, meta.tokens_out, false),
+        };
         self.runs += 1;
         self.bytes_in += meta.size;
         self.bytes_out += meta.bytes_out;
-        self.tokens_in += meta.tokens_in;
-        self.tokens_out += meta.tokens_out;
-        self.tokens_saved += meta.tokens_in.saturating_sub(meta.tokens_out);
+        self.tokens_in += tokens_in;
+        self.tokens_out += tokens_out;
+        self.tokens_saved += tokens_in.saturating_sub(tokens_out);
+        self.runs_estimated += u64::from(!exact);
     }
 
     /// Share of the tokens saved, in percent.
@@ -62,6 +92,89 @@ pub struct Stats {
     pub per_command: BTreeMap<String, Totals>,
     /// Whole command lines, most tokens saved first.
     pub top_commands: Vec<(String, Totals)>,
+}
+
+/// Inputs bigger than this in all make `count_exact` say on a terminal that it is
+/// counting: the tokenizer reads a few MB per second and core.
+const ANNOUNCE_BYTES: u64 = 16 << 20;
+
+/// Gives every entry recorded at or after `since_unix` its exact counts: those that
+/// lack them are counted (on all cores, largest first) and the counts cached in the
+/// index. Entries whose original cannot be read keep their estimates. A failure to
+/// cache is returned beside the entries, which are complete either way.
+pub fn count_exact(
+    store: &Store,
+    mut entries: Vec<(Hash, EntryMeta)>,
+    since_unix: u64,
+) -> (Vec<EntryMeta>, Option<StoreError>) {
+    let mut todo: Vec<usize> = (0..entries.len())
+        .filter(|&i| entries[i].1.time_unix >= since_unix && entries[i].1.exact.is_none())
+        .collect();
+    todo.sort_by_key(|&i| std::cmp::Reverse(entries[i].1.size));
+    let bytes: u64 = todo.iter().map(|&i| entries[i].1.size).sum();
+    if bytes > ANNOUNCE_BYTES && std::io::stderr().is_terminal() {
+        eprintln!(
+            "headroom stats: counting the exact tokens of {} runs ({} MB), once",
+            todo.len(),
+            bytes >> 20
+        );
+    }
+    let next = AtomicUsize::new(0);
+    let counted = Mutex::new(Vec::new());
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..workers.min(todo.len()) {
+            scope.spawn(|| {
+                while let Some(&i) = todo.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let (hash, meta) = &entries[i];
+                    if let Some(exact) = exact_counts(store, hash, meta) {
+                        counted
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push((i, exact));
+                    }
+                }
+            });
+        }
+    });
+    let counted = counted.into_inner().unwrap_or_else(|e| e.into_inner());
+    let updates: Vec<(Hash, EntryMeta, EntryMeta)> = counted
+        .iter()
+        .map(|&(i, exact)| {
+            let (hash, seen) = &entries[i];
+            let updated = EntryMeta {
+                exact: Some(exact),
+                ..seen.clone()
+            };
+            (*hash, seen.clone(), updated)
+        })
+        .collect();
+    let cache_error = if updates.is_empty() {
+        None
+    } else {
+        store.update_metas(&updates).err()
+    };
+    for (i, exact) in counted {
+        entries[i].1.exact = Some(exact);
+    }
+    (entries.into_iter().map(|(_, m)| m).collect(), cache_error)
+}
+
+/// Exact counts of one run: the original's, and the output's from the kept view, or
+/// the original's when the output was the input.
+fn exact_counts(store: &Store, hash: &Hash, meta: &EntryMeta) -> Option<ExactTokens> {
+    let tokens_in = tokens::exact_bytes(&store.read(hash).ok()?)?;
+    let tokens_out = match &meta.view {
+        Some(view) => Hash::from_hex(view)
+            .and_then(|view| store.read(&view).ok())
+            .and_then(|bytes| tokens::exact_bytes(&bytes)),
+        None if meta.bytes_out == meta.size => Some(tokens_in),
+        None => None,
+    };
+    Some(ExactTokens {
+        tokens_in,
+        tokens_out,
+    })
 }
 
 /// Sums `entries` recorded at or after `since_unix`.
@@ -186,6 +299,7 @@ mod tests {
             bytes_out: tokens.1 * 4,
             tokens_in: tokens.0,
             tokens_out: tokens.1,
+            ..EntryMeta::default()
         }
     }
 

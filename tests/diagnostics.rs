@@ -244,7 +244,7 @@ fn a_query_anchor_brings_its_finding_with_its_location() {
 
 #[test]
 fn a_tight_budget_still_keeps_build_errors_and_summaries() {
-    let (v, _) = view_of("build-cargo-sled.log", None, 200);
+    let (v, _) = view_of("build-cargo-sled.log", None, 100);
     assert!(v.contains("over budget: must-keep lines"), "{v}");
     assert_keeps(
         &v,

@@ -173,7 +173,7 @@ fn graph_log_keeps_lanes_and_tags() {
         "tags are kept"
     );
     assert!(
-        v.contains(" graph, 109 commits · "),
+        v.contains(" graph, 108 commits · "),
         "markers count the commits they hold"
     );
     insta::assert_snapshot!(v);

@@ -98,21 +98,27 @@ fn pytest_verbose_keeps_failures_errors_and_rare_outcomes() {
 }
 
 #[test]
-fn pytest_collection_errors_are_kept() {
-    let v = view("pytest-inventory-collection-error.log");
-    assert_has(
-        &v,
-        &[
-            "ERROR collecting tests/test_reports.py",
-            "    from inventory import Inventory, monthly_report",
-            "E   ImportError: cannot import name 'monthly_report' from 'inventory'",
-            "tests/test_pricing.py .......................................F..FEs      [100%]",
-            "ERROR tests/test_reports.py",
-            "======== 3 failed, 152 passed, 2 skipped, 1 xfailed, 2 errors in 0.09s =========",
-        ],
-    );
-    assert!(!v.contains("importlib/__init__.py:126"), "{v}");
-    insta::assert_snapshot!(v);
+fn pytest_collection_errors_pass_whole_when_folding_saves_too_little() {
+    // Everything here is a failure, an error or the summary: the only fold is a few
+    // lines of frames and progress, 1.3% of the exact tokens (1,066 → 1,052), under
+    // the 10% a view must save at any budget. So the input passes whole, read as
+    // pytest output.
+    let input = read_fixture("test/pytest-inventory-collection-error.log");
+    for budget in [200, headroom::pipeline::DEFAULT_BUDGET] {
+        let store = tempfile::tempdir().unwrap();
+        let opts = Options {
+            query: None,
+            forced: None,
+            cmd: None,
+            budget,
+            lossless: false,
+            store_dir: store.path().to_path_buf(),
+        };
+        let mut out = Vec::new();
+        let report = filter(&mut &input[..], &mut out, &opts).unwrap();
+        assert_eq!(report.kind, "test");
+        assert!(out == input, "budget {budget}");
+    }
 }
 
 #[test]

@@ -47,7 +47,9 @@ fn unix_secs(t: SystemTime) -> u64 {
 
 impl Store {
     /// Removes originals recorded before `now - older_than`, then the oldest
-    /// remaining ones until all together take at most `max_size` bytes.
+    /// remaining ones until all together take at most `max_size` bytes. An
+    /// original's kept view (see [`super::EntryMeta::view`]) is removed with it and
+    /// counted neither as an original nor in the sizes.
     /// Each removal leaves a tombstone so lookups can say "pruned" rather
     /// than "never stored". Also deletes `tmp/` leftovers older than an
     /// hour, metadata of originals that no longer exist, and tombstones
@@ -80,12 +82,19 @@ impl Store {
         let sled_err = |e| self.sled_error(e);
 
         let mut recorded: HashMap<Hash, u64> = HashMap::new();
+        // An original's view goes with the original; it is not an original itself.
+        let mut view_of: HashMap<Hash, Hash> = HashMap::new();
         if let Some(db) = db {
-            for (hash, meta) in self.metas(db)? {
-                recorded.insert(hash, meta);
+            for (hash, time, view) in self.metas(db)? {
+                recorded.insert(hash, time);
+                if let Some(view) = view {
+                    view_of.insert(hash, view);
+                }
             }
         }
+        let views: HashSet<Hash> = view_of.values().copied().collect();
         let mut blobs = self.list_blobs()?;
+        blobs.retain(|b| !views.contains(&b.hash));
         for blob in &mut blobs {
             // A blob stored again since it was recorded has a newer mtime: the
             // later of the two says how old it really is.
@@ -119,6 +128,9 @@ impl Store {
             .transpose()?;
         for blob in doomed {
             if self.remove_blob(&blob.hash, started)? {
+                if let Some(view) = view_of.get(&blob.hash) {
+                    self.remove_blob(view, started)?;
+                }
                 report.removed += 1;
                 report.freed_bytes += blob.size;
                 if let (Some(db), Some(t)) = (db, &tombstones) {
@@ -155,8 +167,8 @@ impl Store {
         Ok(report)
     }
 
-    /// Recorded times of all entries with parsable metadata.
-    fn metas(&self, db: &sled::Db) -> Result<Vec<(Hash, u64)>, StoreError> {
+    /// Recorded times and views of all entries with parsable metadata.
+    fn metas(&self, db: &sled::Db) -> Result<Vec<(Hash, u64, Option<Hash>)>, StoreError> {
         let mut out = Vec::new();
         for item in db.iter() {
             let (key, value) = item.map_err(|e| self.sled_error(e))?;
@@ -166,7 +178,8 @@ impl Store {
             ) else {
                 continue;
             };
-            out.push((Hash(key), meta.time_unix));
+            let view = meta.view.as_deref().and_then(Hash::from_hex);
+            out.push((Hash(key), meta.time_unix, view));
         }
         Ok(out)
     }

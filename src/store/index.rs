@@ -314,6 +314,31 @@ impl Store {
         })
     }
 
+    /// Replaces the metadata of each `(hash, seen, updated)` with `updated` if the
+    /// index still holds `seen` (a run that stored the same original again since
+    /// keeps its newer record). Returns how many were replaced.
+    pub fn update_metas(
+        &self,
+        updates: &[(Hash, EntryMeta, EntryMeta)],
+    ) -> Result<usize, StoreError> {
+        self.with_index(|db| {
+            let mut replaced = 0;
+            for (hash, seen, updated) in updates {
+                let current = db.get(hash.0).map_err(|e| self.sled_error(e))?;
+                let unchanged = current
+                    .and_then(|v| serde_json::from_slice::<EntryMeta>(&v).ok())
+                    .is_some_and(|current| current == *seen);
+                if unchanged {
+                    let json =
+                        serde_json::to_vec(updated).map_err(|e| self.index_error(e.to_string()))?;
+                    db.insert(hash.0, json).map_err(|e| self.sled_error(e))?;
+                    replaced += 1;
+                }
+            }
+            Ok(replaced)
+        })
+    }
+
     /// The most recent tombstone whose hash starts with `prefix` (lowercase
     /// hex, at least 2 digits).
     pub(super) fn find_tombstone(&self, prefix: &str) -> Result<Option<(Hash, u64)>, StoreError> {

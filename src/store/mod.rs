@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! <dir>/                 0700
-//!   blobs/<2 hex>/<64 hex>   originals, named by BLAKE3 of the content (0600)
+//!   blobs/<2 hex>/<64 hex>   originals and the views printed for them, named by
+//!                            BLAKE3 of the content (0600)
 //!   tmp/                     spool files before they are renamed into blobs/
 //!   index/                   sled database: metadata and prune tombstones
 //!   pending/<64 hex>.json    metadata that could not reach the index in time
@@ -135,6 +136,23 @@ pub struct EntryMeta {
     pub tokens_in: u64,
     /// Estimated tokens of the compressed output.
     pub tokens_out: u64,
+    /// The view that was printed instead of the original (64 hex digits of its blob),
+    /// kept so `headroom stats` can count its tokens exactly; `None` when the output
+    /// was the input.
+    pub view: Option<String>,
+    /// Exact o200k counts, filled in by the first `headroom stats` that sees the entry
+    /// (counting needs the tokenizer, too slow for the filter itself).
+    pub exact: Option<ExactTokens>,
+}
+
+/// Exact o200k token counts of one run, as `headroom stats` counted them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExactTokens {
+    /// Tokens of the original.
+    pub tokens_in: u64,
+    /// Tokens of the output; `None` when neither the view nor the original could
+    /// stand for it (a view recorded before views were kept, or since pruned).
+    pub tokens_out: Option<u64>,
 }
 
 /// Everything that can go wrong in the store. Messages are written for the

@@ -24,6 +24,7 @@ fn meta_at(time_unix: u64, size: u64) -> EntryMeta {
         bytes_out: size / 2,
         tokens_in: size / 4,
         tokens_out: size / 8,
+        ..EntryMeta::default()
     }
 }
 

@@ -948,7 +948,9 @@ mod tests {
             .find(|l| l.starts_with("[… ") && l.contains("rows elided"))
             .expect("a marker");
         assert!(
-            marker.contains(r#""Pod", "#) && marker.contains(r#""Service""#),
+            ["Pod", "Service", "Deployment"]
+                .iter()
+                .all(|kind| marker.contains(&format!(r#" "{kind}""#))),
             "{marker}"
         );
     }
