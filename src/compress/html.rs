@@ -7,9 +7,10 @@
 //! do, and it reports line numbers); the page is never built into a tree, since
 //! readable text is a walk over the tags.
 //!
-//! Over the budget, the page is cut by its headings: sections that rank on the query
-//! stay, the best of them shown as the page's source lines (the exact markup, to
-//! quote or edit), then the others in page order while the budget lasts; the rest are
+//! The sections that rank on the query are shown as the page's source lines (the
+//! exact markup, to quote or edit) while the budget allows. Over the budget, the page
+//! is cut by its headings: sections that rank on the query stay, the best of them as
+//! source, then the others in page order while the budget lasts; the rest are
 //! folded into line-range markers. Lines of dropped scripts that name the query's
 //! words or anchors are shown as source too.
 
@@ -263,29 +264,43 @@ pub fn render(original: &[u8], query: &Query, budget: u64, hash: &str) -> Option
     let total: u64 = sections.iter().map(|s| s.tokens).sum();
     let best = sections.iter().map(|s| s.score).fold(0.0, f64::max);
     // What each section shows: source lines, readable text, or a marker.
-    let mut shown = vec![Show::Text; sections.len()];
-    if total > budget {
-        shown.fill(Show::Folded);
-        let mut used = 0;
-        let mut order: Vec<usize> = (0..sections.len()).collect();
-        order.sort_by(|&a, &b| {
-            sections[b]
-                .score
-                .total_cmp(&sections[a].score)
-                .then(a.cmp(&b))
-        });
-        for s in order {
-            let section = &sections[s];
-            let as_source = best > 0.0 && section.score >= SOURCE_SHARE * best;
-            let cost = if as_source {
-                source_tokens(&source, section.first, section.last)
-            } else {
-                section.tokens
-            };
-            if used + cost <= budget || (as_source && used == 0) {
-                used += cost;
-                shown[s] = if as_source { Show::Source } else { Show::Text };
+    // A page that fits is shown whole as text, the sections that rank on the query
+    // as source while the budget allows; one that does not fit starts folded.
+    let fits = total <= budget;
+    let mut shown = vec![if fits { Show::Text } else { Show::Folded }; sections.len()];
+    let mut used = if fits { total } else { 0 };
+    let mut order: Vec<usize> = (0..sections.len()).collect();
+    order.sort_by(|&a, &b| {
+        sections[b]
+            .score
+            .total_cmp(&sections[a].score)
+            .then(a.cmp(&b))
+    });
+    for s in order {
+        let section = &sections[s];
+        let as_source = best > 0.0 && section.score >= SOURCE_SHARE * best;
+        if fits {
+            // Within a page that fits, source never brings back what reading drops
+            // (scripts, styles, navigation).
+            let clean = !blocks[section.blocks.clone()]
+                .iter()
+                .any(|b| matches!(b.kind, Kind::Dropped(_)));
+            let extra =
+                source_tokens(&source, section.first, section.last).saturating_sub(section.tokens);
+            if as_source && clean && used + extra <= budget {
+                used += extra;
+                shown[s] = Show::Source;
             }
+            continue;
+        }
+        let cost = if as_source {
+            source_tokens(&source, section.first, section.last)
+        } else {
+            section.tokens
+        };
+        if used + cost <= budget || (as_source && used == 0) {
+            used += cost;
+            shown[s] = if as_source { Show::Source } else { Show::Text };
         }
     }
     let mut out = String::new();
@@ -536,6 +551,24 @@ mod tests {
             |q: &str| render(page.as_bytes(), &Query::parse(q), 4000, "0123456789ab").unwrap();
         assert!(view("which endpoints are called").contains("await fetch('/stats');"));
         assert!(!view("what is the title").contains("fetch("));
+    }
+
+    #[test]
+    fn a_page_that_fits_shows_the_querys_section_as_source() {
+        let page = "<html><body>\n<h2>Reads</h2>\n<table>\n<tr><td class=\"c2\">9,860 ops/sec</td></tr>\n</table>\n<h2>Writes</h2>\n<p>Sequential writes are fast.</p>\n</body></html>\n";
+        let view = render(
+            page.as_bytes(),
+            &Query::parse("random reads ops"),
+            4000,
+            "0123456789ab",
+        )
+        .unwrap();
+        assert!(
+            view.contains("<td class=\"c2\">9,860 ops/sec</td>"),
+            "{view}"
+        );
+        assert!(view.contains("Sequential writes are fast."), "{view}");
+        assert!(!view.contains("<p>Sequential"), "{view}");
     }
 
     #[test]
