@@ -522,3 +522,38 @@ fn a_source_fragment_in_a_session_is_read_as_text() {
     let hash = marker_hash(view.as_bytes()).unwrap();
     assert_eq!(original(store.path(), &hash), fragment.as_bytes());
 }
+
+/// A copy of an output in a later record (Codex's `exec_command_end` after the
+/// `function_call_output`) gets the same view, markers and hash, as the output.
+#[test]
+fn a_copy_in_a_later_record_gets_the_same_view() {
+    let (text, cmd) = real_bash_output();
+    let call = serde_json::json!({"type": "response_item", "payload": {"type": "function_call",
+        "name": "exec_command", "arguments": serde_json::json!({"cmd": cmd}).to_string(), "call_id": "c1"}});
+    let output = serde_json::json!({"type": "response_item", "payload": {"type": "function_call_output",
+        "call_id": "c1", "output": text}});
+    // A question in between would route the copy differently if it were compressed
+    // on its own.
+    let question = serde_json::json!({"type": "response_item", "payload": {"type": "message",
+        "role": "user", "content": [{"type": "input_text", "text": "why did coverage stay below 100%?"}]}});
+    let copy = serde_json::json!({"type": "event_msg", "payload": {"type": "exec_command_end",
+        "call_id": "c1", "aggregated_output": text}});
+    let session = format!("{call}\n{output}\n{question}\n{copy}\n");
+    let store = tempfile::tempdir().unwrap();
+    let out = run_with_input(
+        bin("headroom", store.path()).args(["transcript", "-"]),
+        session.as_bytes(),
+    );
+    assert!(out.status.success());
+    let records: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let view = records[1]["payload"]["output"].as_str().unwrap();
+    assert!(view.contains("headroom-cat "), "{view}");
+    assert_eq!(
+        records[3]["payload"]["aggregated_output"].as_str(),
+        Some(view)
+    );
+}

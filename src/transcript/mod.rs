@@ -80,6 +80,16 @@ impl FileStats {
     }
 }
 
+/// Distinct outputs whose views a session remembers at most.
+const MAX_VIEWS: usize = 4096;
+
+/// The views of a session's outputs so far, by the BLAKE3 of the output: a copy of an
+/// output (`toolUseResult`, Codex's `exec_command_end` in a later record, the same
+/// file read twice) gets the same view, and the same hash in its markers, as the
+/// output itself, and is compressed once.
+#[derive(Default)]
+struct Views(HashMap<[u8; 32], Option<String>>);
+
 /// Rewrites one transcript (JSON Lines, or one JSON document) from `input` to
 /// `output`.
 pub fn rewrite(
@@ -89,6 +99,7 @@ pub fn rewrite(
 ) -> io::Result<FileStats> {
     let mut stats = FileStats::default();
     let mut session = Session::default();
+    let mut views = Views::default();
     // The first line that is not blank tells the format.
     let mut head = Vec::new();
     while head.trim_ascii().is_empty() && input.read_until(b'\n', &mut head)? > 0 {}
@@ -98,7 +109,14 @@ pub fn rewrite(
         input.take(room).read_to_end(&mut head)?;
         let whole = head.len() as u64 <= MAX_DOCUMENT_BYTES;
         if whole && serde_json::from_slice::<serde::de::IgnoredAny>(&head).is_ok() {
-            copy_record(&head, &mut session, settings, &mut stats, output)?;
+            copy_record(
+                &head,
+                &mut session,
+                &mut views,
+                settings,
+                &mut stats,
+                output,
+            )?;
             output.flush()?;
             return Ok(stats);
         }
@@ -110,7 +128,14 @@ pub fn rewrite(
         if lines.read_until(b'\n', &mut line)? == 0 {
             break;
         }
-        copy_record(&line, &mut session, settings, &mut stats, output)?;
+        copy_record(
+            &line,
+            &mut session,
+            &mut views,
+            settings,
+            &mut stats,
+            output,
+        )?;
     }
     output.flush()?;
     Ok(stats)
@@ -129,6 +154,7 @@ fn opens_document(head: &[u8]) -> bool {
 fn copy_record(
     line: &[u8],
     session: &mut Session,
+    views: &mut Views,
     settings: &Settings,
     stats: &mut FileStats,
     output: &mut dyn Write,
@@ -136,7 +162,7 @@ fn copy_record(
     stats.bytes_in += line.len() as u64;
     stats.tokens_in += tokens::estimate(line);
     let (body, ending) = split_ending(line);
-    let new = match rewrite_record(body, session, settings, stats)? {
+    let new = match rewrite_record(body, session, views, settings, stats)? {
         None => {
             output.write_all(line)?;
             stats.bytes_out += line.len() as u64;
@@ -165,6 +191,7 @@ pub(crate) fn split_ending(line: &[u8]) -> (&[u8], &[u8]) {
 fn rewrite_record(
     body: &[u8],
     session: &mut Session,
+    views: &mut Views,
     settings: &Settings,
     stats: &mut FileStats,
 ) -> io::Result<Option<Vec<u8>>> {
@@ -174,12 +201,10 @@ fn rewrite_record(
     stats.records += record::message_list(&value).map_or(1, |(_, list)| list.len()) as u64;
     let targets = session.targets(&value);
     stats.tool_results += targets.iter().filter(|t| t.primary).count() as u64;
-    // One view per distinct text: a copy of an output gets the same view (and the
-    // same hash in its markers) as the output itself.
-    let mut views: HashMap<&str, Option<String>> = HashMap::new();
     let mut replacements = scan::Replacements::new();
     for target in &targets {
-        let view = match views.get(target.text.as_str()) {
+        let key = *blake3::hash(target.text.as_bytes()).as_bytes();
+        let view = match views.0.get(&key) {
             Some(view) => view.clone(),
             None => {
                 let view = compress(
@@ -188,7 +213,9 @@ fn rewrite_record(
                     target.query.as_deref(),
                     settings,
                 )?;
-                views.insert(&target.text, view.clone());
+                if views.0.len() < MAX_VIEWS {
+                    views.0.insert(key, view.clone());
+                }
                 view
             }
         };
