@@ -579,19 +579,28 @@ fn render_document(
 }
 
 /// Compresses a tool output kept in a session log as [`filter`] does, except that a
-/// source file that stays whole because it does not parse (a `sed -n 70,150p`
-/// fragment) is read as text: live, the agent asked for those lines to edit them;
-/// in a session it is history, re-read on every later turn.
+/// source file that stays whole because it does not parse is read as text: live, the
+/// agent asked for those lines to edit them; in a session they are history, re-read
+/// on every later turn. Part of a file (`sed -n 70,150p`) goes to text directly: it
+/// seldom parses, and a failed parse costs ten times a clean one.
 pub fn filter_tool_output(text: &[u8], out: &mut Vec<u8>, opts: &Options) -> io::Result<Report> {
+    let as_text = Options {
+        forced: Some(ContentType::Text),
+        ..opts.clone()
+    };
+    let part = opts.forced.is_none()
+        && opts
+            .cmd
+            .as_deref()
+            .is_some_and(compress::code::Language::reads_part);
+    if part {
+        return filter(&mut &text[..], out, &as_text);
+    }
     let report = filter(&mut &text[..], out, opts)?;
     if report.kind != ContentType::Code.name() || report.hash.is_none() || out.as_slice() != text {
         return Ok(report);
     }
     out.clear();
-    let as_text = Options {
-        forced: Some(ContentType::Text),
-        ..opts.clone()
-    };
     filter(&mut &text[..], out, &as_text)
 }
 

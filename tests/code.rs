@@ -283,3 +283,45 @@ fn truncated_and_broken_files_pass_through_in_every_language() {
         );
     }
 }
+
+/// A file printed with line numbers (Claude Code's Read tool: `     12→`, or
+/// `cat -n`) is outlined as the file itself: gutters are not parsed, a note after
+/// the file is not either, and folded bodies come back with their gutters.
+#[test]
+fn numbered_files_are_outlined_and_come_back_with_their_numbers() {
+    let source = read_fixture("code/rtk-git.rs");
+    let source = String::from_utf8(source).unwrap();
+    for (gutter, name) in [("→", "claude read"), ("\t", "cat -n")] {
+        let mut numbered: String = source
+            .lines()
+            .enumerate()
+            .map(|(i, l)| format!("{:>6}{gutter}{l}\n", i + 1))
+            .collect();
+        numbered.push_str("\n<system-reminder>\nA note the tool adds.\n</system-reminder>\n");
+        let store = tempfile::tempdir().unwrap();
+        let (view, hash) = outline(
+            store.path(),
+            "src/git.rs",
+            numbered.as_bytes(),
+            None,
+            BUDGET,
+        );
+        let view = String::from_utf8(view).unwrap();
+        assert!(view.starts_with("[code rust:"), "{name}: {view}");
+        assert!(view.contains("bodies folded"), "{name}: {view}");
+        let ranges = marker_ranges(&view);
+        assert!(!ranges.is_empty(), "{name}");
+        let hash = hash.unwrap();
+        for (a, b) in ranges {
+            let got = bin("headroom-cat", store.path())
+                .args([&hash[..12], "-L", &format!("{a}:{b}")])
+                .output()
+                .unwrap();
+            assert_eq!(
+                got.stdout,
+                lines_between(numbered.as_bytes(), a, b),
+                "{name} {a}:{b}"
+            );
+        }
+    }
+}

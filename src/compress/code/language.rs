@@ -27,6 +27,9 @@ const FILE_READERS: &[&str] = &[
     "cat", "head", "tail", "sed", "bat", "batcat", "less", "more", "nl",
 ];
 
+/// Of those, the programs that print part of a file (a range of lines).
+const PART_READERS: &[&str] = &["head", "tail", "sed"];
+
 /// File extensions, lower-cased, and their languages.
 const EXTENSIONS: &[(&str, Language)] = &[
     ("rs", Language::Rust),
@@ -102,6 +105,18 @@ impl Language {
             }
         }
         found
+    }
+
+    /// True when `cmd` prints only part of a source file (`sed -n 120,200p lib.rs`,
+    /// `nl -ba a.go | head -n 50`): what it prints seldom parses on its own.
+    pub fn reads_part(cmd: &str) -> bool {
+        Language::of_command(cmd).is_some()
+            && cmd.split(['|', ';', '&']).any(|command| {
+                command
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|p| PART_READERS.contains(&p.rsplit('/').next().unwrap_or(p)))
+            })
     }
 
     /// The language a `#!` line names (`#!/usr/bin/env python3`, `#!/usr/bin/node`).
@@ -351,6 +366,14 @@ pub fn sniff(lines: &[&[u8]]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn part_readers_print_part_of_a_source_file() {
+        assert!(Language::reads_part("sed -n '70,150p' src/app.ts"));
+        assert!(Language::reads_part("nl -ba src/lib.rs | head -n 50"));
+        assert!(!Language::reads_part("cat src/lib.rs"));
+        assert!(!Language::reads_part("sed -n 1,20p notes.txt"));
+    }
 
     #[test]
     fn languages_from_commands() {

@@ -53,6 +53,10 @@ pub struct CodeCompressor {
     fallback: Option<TextCompressor>,
     /// `select` kept the whole file.
     whole: bool,
+    /// Whether the first line carries a line-number gutter (`cat -n`, `nl`, Claude
+    /// Code's `     1→`): then the gutters are left out of what is parsed, and lines
+    /// without one (a note after the file) are parsed as blank.
+    gutter: Option<bool>,
 }
 
 impl CodeCompressor {
@@ -66,6 +70,7 @@ impl CodeCompressor {
             cut: false,
             fallback: None,
             whole: false,
+            gutter: None,
         }
     }
 
@@ -103,7 +108,15 @@ impl Compressor for CodeCompressor {
             return;
         }
         self.cut |= line.len() + 4 >= MAX_LINE;
-        self.source.extend_from_slice(line);
+        let gutter = *self
+            .gutter
+            .get_or_insert_with(|| strip_gutter(line).is_some());
+        let code = match (gutter, strip_gutter(line)) {
+            (false, _) => line,
+            (true, Some(code)) => code,
+            (true, None) => b"",
+        };
+        self.source.extend_from_slice(code);
         self.source.push(b'\n');
         self.costs.push(tokens + 1);
         if self.source.len() > MAX_SOURCE_BYTES {
@@ -372,9 +385,39 @@ pub(crate) fn split_identifiers(line: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A line without its line-number gutter (`   12\t` from `cat -n` or `nl`, `    12→`
+/// from Claude Code's Read tool), or `None` when it has none.
+fn strip_gutter(line: &[u8]) -> Option<&[u8]> {
+    let spaces = line.iter().take_while(|&&b| b == b' ').count();
+    let digits = line[spaces..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if digits == 0 {
+        return None;
+    }
+    let rest = &line[spaces + digits..];
+    rest.strip_prefix(b"\t")
+        .or_else(|| rest.strip_prefix("→".as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gutters_of_numbered_listings_are_recognised() {
+        assert_eq!(
+            strip_gutter("    12→fn main() {".as_bytes()),
+            Some(&b"fn main() {"[..])
+        );
+        assert_eq!(
+            strip_gutter(b"     7\tlet x = 1;"),
+            Some(&b"let x = 1;"[..])
+        );
+        assert_eq!(strip_gutter(b"12 + 3"), None);
+        assert_eq!(strip_gutter(b"fn main() {"), None);
+    }
 
     #[test]
     fn qualified_anchors_name_their_last_segment() {
