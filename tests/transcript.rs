@@ -480,6 +480,24 @@ fn a_broken_document_head_leaves_the_rest_read_as_json_lines() {
     assert_eq!(stats.records, 1);
 }
 
+/// `headroom transcript -` over `session`: the records it writes.
+fn transcript_stdin(store: &Path, session: &str) -> Vec<Value> {
+    let out = run_with_input(
+        bin("headroom", store).args(["transcript", "-"]),
+        session.as_bytes(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 /// A source fragment (`sed -n` from the middle of a function) does not parse, so
 /// the live filter gives it back whole; kept in a session it is history and is read
 /// as text, its original still one `headroom-cat` away.
@@ -505,16 +523,7 @@ fn a_source_fragment_in_a_session_is_read_as_text() {
     );
     assert_passed_through(&live, fragment.as_bytes());
 
-    let out = run_with_input(
-        bin("headroom", store.path()).args(["transcript", "-"]),
-        session.as_bytes(),
-    );
-    assert!(out.status.success());
-    let lines: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = transcript_stdin(store.path(), &session);
     let view = lines[1]["message"]["content"][0]["content"]
         .as_str()
         .unwrap();
@@ -540,16 +549,7 @@ fn a_copy_in_a_later_record_gets_the_same_view() {
         "call_id": "c1", "aggregated_output": text}});
     let session = format!("{call}\n{output}\n{question}\n{copy}\n");
     let store = tempfile::tempdir().unwrap();
-    let out = run_with_input(
-        bin("headroom", store.path()).args(["transcript", "-"]),
-        session.as_bytes(),
-    );
-    assert!(out.status.success());
-    let records: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = transcript_stdin(store.path(), &session);
     let view = records[1]["payload"]["output"].as_str().unwrap();
     assert!(view.contains("headroom-cat "), "{view}");
     assert_eq!(

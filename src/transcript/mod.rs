@@ -90,6 +90,14 @@ const MAX_VIEWS: usize = 4096;
 #[derive(Default)]
 struct Views(HashMap<[u8; 32], Option<String>>);
 
+/// What one file's records carry over to the next: the session (calls, questions)
+/// and the views computed so far.
+#[derive(Default)]
+struct Carried {
+    session: Session,
+    views: Views,
+}
+
 /// Rewrites one transcript (JSON Lines, or one JSON document) from `input` to
 /// `output`.
 pub fn rewrite(
@@ -98,8 +106,7 @@ pub fn rewrite(
     settings: &Settings,
 ) -> io::Result<FileStats> {
     let mut stats = FileStats::default();
-    let mut session = Session::default();
-    let mut views = Views::default();
+    let mut carried = Carried::default();
     // The first line that is not blank tells the format.
     let mut head = Vec::new();
     while head.trim_ascii().is_empty() && input.read_until(b'\n', &mut head)? > 0 {}
@@ -109,14 +116,7 @@ pub fn rewrite(
         input.take(room).read_to_end(&mut head)?;
         let whole = head.len() as u64 <= MAX_DOCUMENT_BYTES;
         if whole && serde_json::from_slice::<serde::de::IgnoredAny>(&head).is_ok() {
-            copy_record(
-                &head,
-                &mut session,
-                &mut views,
-                settings,
-                &mut stats,
-                output,
-            )?;
+            copy_record(&head, &mut carried, settings, &mut stats, output)?;
             output.flush()?;
             return Ok(stats);
         }
@@ -128,14 +128,7 @@ pub fn rewrite(
         if lines.read_until(b'\n', &mut line)? == 0 {
             break;
         }
-        copy_record(
-            &line,
-            &mut session,
-            &mut views,
-            settings,
-            &mut stats,
-            output,
-        )?;
+        copy_record(&line, &mut carried, settings, &mut stats, output)?;
     }
     output.flush()?;
     Ok(stats)
@@ -153,8 +146,7 @@ fn opens_document(head: &[u8]) -> bool {
 /// results compressed.
 fn copy_record(
     line: &[u8],
-    session: &mut Session,
-    views: &mut Views,
+    carried: &mut Carried,
     settings: &Settings,
     stats: &mut FileStats,
     output: &mut dyn Write,
@@ -162,7 +154,7 @@ fn copy_record(
     stats.bytes_in += line.len() as u64;
     stats.tokens_in += tokens::estimate(line);
     let (body, ending) = split_ending(line);
-    let new = match rewrite_record(body, session, views, settings, stats)? {
+    let new = match rewrite_record(body, carried, settings, stats)? {
         None => {
             output.write_all(line)?;
             stats.bytes_out += line.len() as u64;
@@ -190,8 +182,7 @@ pub(crate) fn split_ending(line: &[u8]) -> (&[u8], &[u8]) {
 /// The record with its tool results compressed, or `None` to keep it as it is.
 fn rewrite_record(
     body: &[u8],
-    session: &mut Session,
-    views: &mut Views,
+    carried: &mut Carried,
     settings: &Settings,
     stats: &mut FileStats,
 ) -> io::Result<Option<Vec<u8>>> {
@@ -199,12 +190,12 @@ fn rewrite_record(
         return Ok(None);
     };
     stats.records += record::message_list(&value).map_or(1, |(_, list)| list.len()) as u64;
-    let targets = session.targets(&value);
+    let targets = carried.session.targets(&value);
     stats.tool_results += targets.iter().filter(|t| t.primary).count() as u64;
     let mut replacements = scan::Replacements::new();
     for target in &targets {
         let key = *blake3::hash(target.text.as_bytes()).as_bytes();
-        let view = match views.0.get(&key) {
+        let view = match carried.views.0.get(&key) {
             Some(view) => view.clone(),
             None => {
                 let view = compress(
@@ -213,8 +204,8 @@ fn rewrite_record(
                     target.query.as_deref(),
                     settings,
                 )?;
-                if views.0.len() < MAX_VIEWS {
-                    views.0.insert(key, view.clone());
+                if carried.views.0.len() < MAX_VIEWS {
+                    carried.views.0.insert(key, view.clone());
                 }
                 view
             }
