@@ -583,16 +583,32 @@ fn render_document(
 /// agent asked for those lines to edit them; in a session they are history, re-read
 /// on every later turn. Part of a file (`sed -n 70,150p`) goes to text directly: it
 /// seldom parses, and a failed parse costs ten times a clean one.
-pub fn filter_tool_output(text: &[u8], out: &mut Vec<u8>, opts: &Options) -> io::Result<Report> {
+///
+/// The output is routed by `hint` (its call as a command line) and asked `query`.
+pub fn filter_tool_output(
+    text: &[u8],
+    hint: Option<&str>,
+    query: Option<&str>,
+    budget: u64,
+    store_dir: &std::path::Path,
+    out: &mut Vec<u8>,
+) -> io::Result<Report> {
+    let opts = &Options {
+        query: query.map(str::to_string),
+        forced: None,
+        cmd: hint.filter(|h| !h.trim().is_empty()).map(str::to_string),
+        budget,
+        lossless: false,
+        store_dir: store_dir.to_path_buf(),
+    };
     let as_text = Options {
         forced: Some(ContentType::Text),
         ..opts.clone()
     };
-    let part = opts.forced.is_none()
-        && opts
-            .cmd
-            .as_deref()
-            .is_some_and(compress::code::Language::reads_part);
+    let part = opts
+        .cmd
+        .as_deref()
+        .is_some_and(compress::code::Language::reads_part);
     if part {
         return filter(&mut &text[..], out, &as_text);
     }
@@ -613,16 +629,15 @@ fn tool_output_view(
     budget: u64,
     opts: &Options,
 ) -> String {
-    let opts = Options {
-        query: query.map(str::to_string),
-        forced: None,
-        cmd: hint.filter(|h| !h.trim().is_empty()).map(str::to_string),
-        budget,
-        lossless: false,
-        store_dir: opts.store_dir.clone(),
-    };
     let mut view = Vec::new();
-    match filter_tool_output(text.as_bytes(), &mut view, &opts) {
+    match filter_tool_output(
+        text.as_bytes(),
+        hint,
+        query,
+        budget,
+        &opts.store_dir,
+        &mut view,
+    ) {
         Ok(_) => String::from_utf8(view).unwrap_or_else(|_| text.to_string()),
         Err(_) => text.to_string(),
     }

@@ -22,6 +22,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::lines::cut_at_char;
 use crate::marker::{self, thousands};
 use crate::tokens;
 use crate::transcript::record::{arguments, tool_hint, Session};
@@ -239,9 +240,10 @@ fn push_text(out: &mut String, lead: &str, indent: &str, entry: &Entry, short: &
         return;
     }
     // About four bytes a token; cut at a line end (or a char boundary) before that.
-    let mut cut = (MAX_TEXT_TOKENS * 4) as usize;
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
+    let cut = cut_at_char(text.as_bytes(), (MAX_TEXT_TOKENS * 4) as usize).len();
+    if cut == text.len() {
+        push_indented(out, lead, indent, text);
+        return;
     }
     let cut = text[..cut]
         .rfind('\n')
@@ -438,10 +440,7 @@ fn cut(text: &str) -> String {
     if one_line.len() <= MAX_CALL_BYTES {
         return one_line;
     }
-    let mut end = MAX_CALL_BYTES;
-    while !one_line.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = cut_at_char(one_line.as_bytes(), MAX_CALL_BYTES).len();
     format!(
         "{}… (+{} bytes)",
         &one_line[..end],

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use std::io::{self, BufRead, Read, Write};
 use std::path::PathBuf;
 
-use crate::pipeline::{self, Options, PASS_THROUGH_TOKENS};
+use crate::pipeline::{self, PASS_THROUGH_TOKENS};
 use crate::tokens;
 use record::Session;
 
@@ -240,16 +240,15 @@ fn compress(
     if tokens::estimate(text.as_bytes()) < PASS_THROUGH_TOKENS {
         return Ok(None);
     }
-    let opts = Options {
-        query: query.map(str::to_string),
-        forced: None,
-        cmd: hint.filter(|h| !h.trim().is_empty()).map(str::to_string),
-        budget: settings.budget,
-        lossless: false,
-        store_dir: settings.store_dir.clone(),
-    };
     let mut view = Vec::new();
-    let report = pipeline::filter_tool_output(text.as_bytes(), &mut view, &opts)?;
+    let report = pipeline::filter_tool_output(
+        text.as_bytes(),
+        hint,
+        query,
+        settings.budget,
+        &settings.store_dir,
+        &mut view,
+    )?;
     if report.hash.is_none() || view == text.as_bytes() {
         return Ok(None);
     }
