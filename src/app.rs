@@ -11,7 +11,7 @@ use std::path::Path;
 use crate::cli::{AlignArgs, CatArgs, Cli, Command, FilterArgs, TranscriptArgs};
 use crate::pipeline::{self, Options, Report};
 use crate::retrieve::{self, Failure, Found, Selector};
-use crate::store::{self, Store};
+use crate::store::{self, Hash, Store};
 
 /// Runs `headroom` with parsed arguments; returns the exit status.
 pub fn headroom(cli: Cli) -> i32 {
@@ -360,6 +360,14 @@ fn gc(older_than: Option<&str>, max_size: Option<&str>, dir: &Path) -> i32 {
 }
 
 /// Runs `headroom-cat` (and `headroom retrieve`); returns the exit status.
+/// The lines the last view of `hash` showed, when the store still has that view; a
+/// missing or unreadable one only means `--query` ranks every line alike.
+fn last_view(store: &Store, hash: &Hash) -> Option<retrieve::Shown> {
+    let view = store.meta(hash).ok()??.view?;
+    let bytes = store.read(&Hash::from_hex(&view)?).ok()?;
+    retrieve::Shown::from_view(&bytes, &hash.short())
+}
+
 pub fn cat(args: CatArgs) -> i32 {
     let fail = |message: String| {
         eprintln!("headroom-cat: {message}");
@@ -393,10 +401,12 @@ pub fn cat(args: CatArgs) -> i32 {
             store.open_blob(&hash).map_err(io::Error::other)?,
         )))
     };
+    let shown = last_view(&store, &hash);
     let result = retrieve::print(
         &selector,
         &mut open,
         &hash.short(),
+        shown.as_ref(),
         &mut out,
         &mut io::stderr(),
     );

@@ -268,6 +268,9 @@ pub struct CatArgs {
 
     /// Lines relevant to TEXT (BM25 plus exact identifiers), ranked, capped, with context.
     ///
+    /// Lines the original's last view already showed count half, so the answer goes to
+    /// what that view left out unless a shown line matches far better.
+    ///
     /// On a JSON original, whole items instead: the elements of its outermost arrays
     /// (or the lines of JSON Lines), printed as `PATH: item`.
     #[arg(short = 'q', long, value_name = "TEXT")]

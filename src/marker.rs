@@ -149,6 +149,29 @@ pub fn contains_marker(text: &[u8]) -> bool {
     })
 }
 
+/// The line ranges (1-based, inclusive) that `view`'s markers for the original
+/// `hash` (its short form) left out: every `headroom-cat HASH -L A:B`, whether a run
+/// of lines or the cut tail of one. Markers of other originals (nested views) are
+/// skipped.
+pub fn elided_line_ranges(view: &[u8], hash: &str) -> Vec<(u64, u64)> {
+    let needle = format!("{TAG}{hash} -L ");
+    memmem::find_iter(view, needle.as_bytes())
+        .filter_map(|at| {
+            let rest = &view[at + needle.len()..];
+            let (first, rest) = leading_number(rest)?;
+            let (last, _) = leading_number(rest.strip_prefix(b":")?)?;
+            (first >= 1 && last >= first).then_some((first, last))
+        })
+        .collect()
+}
+
+/// The decimal number at the start of `bytes` and what follows it.
+fn leading_number(bytes: &[u8]) -> Option<(u64, &[u8])> {
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    let n = std::str::from_utf8(&bytes[..digits]).ok()?.parse().ok()?;
+    Some((n, &bytes[digits..]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,5 +208,19 @@ mod tests {
         assert!(!contains_marker(b"run headroom-cat HASH to get it back"));
         assert!(!contains_marker(b"headroom-cat 3f9a2c"));
         assert!(contains_marker(b"x headroom-cat 3f9a2c81 -L 1:2"));
+    }
+
+    #[test]
+    fn elided_ranges_are_read_back_from_a_view() {
+        let view = format!(
+            "kept\n{}\nkept\n{}\n[… 2 lines · headroom-cat aaaaaaaaaaaa -L 9:10]\n",
+            elided_lines("3f9a2c81d4e7", 2, 4, &[]),
+            cut_line("3f9a2c81d4e7", 6, 120),
+        );
+        assert_eq!(
+            elided_line_ranges(view.as_bytes(), "3f9a2c81d4e7"),
+            [(2, 4), (6, 6)]
+        );
+        assert!(elided_line_ranges(b"headroom-cat 3f9a2c81d4e7 -L 5:x", "3f9a2c81d4e7").is_empty());
     }
 }

@@ -26,6 +26,13 @@ const STOPWORDS: &[&str] = &[
     "which", "while", "who", "why", "will", "with", "would", "you", "your",
 ];
 
+/// True when the stemmed term `t` is a stopword's stem: terms arrive stemmed, and
+/// `this`, `were` and `these` stem to `thi`, `wer` and `thes`, which would otherwise
+/// count as words and match every line that says "this".
+fn is_stopword(t: &str) -> bool {
+    STOPWORDS.iter().any(|&s| s == t || stem(s) == t)
+}
+
 /// A parsed query.
 #[derive(Debug, Default, Clone)]
 pub struct Query {
@@ -52,7 +59,7 @@ impl Query {
             }
         }
         for_each_term(text.as_bytes(), |t| {
-            if q.terms.len() < MAX_TERMS && !STOPWORDS.contains(&t) {
+            if q.terms.len() < MAX_TERMS && !is_stopword(t) {
                 push_unique(&mut q.terms, t.to_string());
             }
         });
@@ -313,6 +320,12 @@ mod tests {
         assert!(q.anchors().contains(&"No Route".to_string()));
         assert!(q.terms().contains(&"fail".to_string()));
         assert!(!q.terms().contains(&"why".to_string()));
+    }
+
+    #[test]
+    fn stopwords_are_dropped_after_stemming_too() {
+        let q = Query::parse("were these problems in this session resolved");
+        assert_eq!(q.terms(), ["problem", "session", "resolv"]);
     }
 
     #[test]

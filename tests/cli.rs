@@ -78,6 +78,16 @@ fn buried_errors_survive_and_the_original_comes_back() {
     assert!(q.status.success());
     let answer = String::from_utf8_lossy(&q.stdout);
     assert!(answer.contains(&errors[2]), "{answer}");
+    // The view kept the errors: the answer ranks them lower, yet they still lead
+    // it, matching far better than anything the view left out.
+    assert!(
+        answer
+            .lines()
+            .next()
+            .unwrap()
+            .contains("already in the view, ranked lower"),
+        "{answer}"
+    );
     assert!(
         q.stdout.len() * 100 < input.len() * 5,
         "answer is {} bytes",

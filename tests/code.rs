@@ -197,6 +197,7 @@ proptest! {
                 &selector,
                 &mut || Ok(Box::new(std::io::Cursor::new(original.clone())) as Box<dyn std::io::Read>),
                 &hash,
+                None,
                 &mut got,
                 &mut std::io::sink(),
             )

@@ -4,7 +4,10 @@
 //! been checked. `-L A:B` prints lines A to B (1-based, inclusive) byte for byte;
 //! `--grep RE` prints matching lines with their numbers, as `grep -n` does; `--query`
 //! ranks lines by BM25 over the original's own lines plus exact anchors and prints the
-//! best, with a line of context, capped so the answer stays small.
+//! best, with a line of context, capped so the answer stays small. Lines the reader
+//! was already shown (outside the markers of the original's last view, see [`Shown`])
+//! count half, so the cap goes to what the view left out unless a shown line matches
+//! far better.
 //!
 //! On a JSON original (one document, or JSON Lines) `--path` and `--items` select
 //! values, and `--query` ranks whole items instead of lines: see [`json`].
@@ -30,6 +33,9 @@ const QUERY_MAX_LINES: usize = 60;
 const QUERY_CANDIDATES: usize = 400;
 /// Weight of one exact anchor hit against BM25 scores.
 const ANCHOR_WEIGHT: f64 = 10.0;
+/// What a line the reader was already shown counts for against one left out: enough
+/// to lose to a comparable new match, not to one far weaker.
+const SHOWN_WEIGHT: f64 = 0.5;
 /// Lines of context on each side of a `--query` match.
 const CONTEXT: u64 = 1;
 /// `--query` and `--grep` show at most this many bytes of a line.
@@ -93,6 +99,43 @@ impl Selector {
     }
 }
 
+/// What the reader already has of an original: every line outside the `-L` markers
+/// of the view printed for it last.
+///
+/// `--query` is asked after reading a view, so a matching line the view showed is
+/// news to nobody; counting those lines at half their score lets the answer reach
+/// the matches the view left out. They are demoted, not dropped: a shown line that
+/// matches far better than anything left out (the error the reader asks about
+/// again) still leads the answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    /// Elided ranges, sorted and disjoint.
+    elided: Vec<(u64, u64)>,
+}
+
+impl Shown {
+    /// The lines `view` showed of the original `hash` (short form); `None` when the
+    /// view marks no line range of it (a JSON view selects items, not lines).
+    pub fn from_view(view: &[u8], hash: &str) -> Option<Shown> {
+        let mut ranges = crate::marker::elided_line_ranges(view, hash);
+        ranges.sort_unstable();
+        let mut elided: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
+        for (first, last) in ranges {
+            match elided.last_mut() {
+                Some(prev) if first <= prev.1.saturating_add(1) => prev.1 = prev.1.max(last),
+                _ => elided.push((first, last)),
+            }
+        }
+        (!elided.is_empty()).then_some(Shown { elided })
+    }
+
+    /// True when line `n` (1-based) was in the view.
+    fn contains(&self, n: u64) -> bool {
+        let after = self.elided.partition_point(|&(first, _)| first <= n);
+        after == 0 || self.elided[after - 1].1 < n
+    }
+}
+
 /// Why a selection printed nothing; the caller picks the exit status.
 #[derive(Debug)]
 pub enum Failure {
@@ -126,12 +169,14 @@ pub type Open<'a> = dyn FnMut() -> io::Result<Box<dyn Read>> + 'a;
 /// `hash`; notes (values a path skipped) go to `notes`.
 ///
 /// `--path`/`--items` select from a JSON original. `--query` without `-L` ranks a
-/// JSON original's items, and lines otherwise; `--grep` and `-L` work on lines; with
-/// no selector the original is copied as it is.
+/// JSON original's items, and lines otherwise, those `shown` already in the view
+/// last; `--grep` and `-L` work on lines; with no selector the original is copied
+/// as it is.
 pub fn print(
     selector: &Selector,
     open: &mut Open,
     hash: &str,
+    shown: Option<&Shown>,
     out: &mut dyn Write,
     notes: &mut dyn Write,
 ) -> Result<Found, Failure> {
@@ -160,7 +205,7 @@ pub fn print(
     }
     let all = (1, u64::MAX);
     Ok(match (&selector.query, &selector.grep, selector.lines) {
-        (Some(q), _, range) => print_query(open, q, range.unwrap_or(all), hash, out)?,
+        (Some(q), _, range) => print_query(open, q, range.unwrap_or(all), hash, shown, out)?,
         (None, Some(re), range) => print_grep(&mut open()?, re, range.unwrap_or(all), out)?,
         (None, None, Some(range)) => print_range(&mut open()?, range, out)?,
         (None, None, None) => {
@@ -347,16 +392,19 @@ pub fn print_grep(
 }
 
 /// Prints the lines most relevant to `query` within `range`: BM25 over the original's
-/// own lines plus exact anchor hits, best first until the cap, then shown in line order
-/// with a line of context, under a header that says how many matched.
+/// own lines plus exact anchor hits, best first until the cap (lines a view showed
+/// at half their score, when `shown` says which), then in line order with a
+/// line of context, under a header that says how many matched.
 ///
-/// `open` is called twice: the first pass counts document frequencies, the second
-/// scores, so memory stays bounded by the number of candidates.
+/// `open` is called three times: the first pass counts document frequencies, the
+/// second scores, the third fetches the chosen lines, so memory stays bounded by the
+/// number of candidates.
 pub fn print_query(
     open: &mut Open,
     text: &str,
     range: (u64, u64),
     hash: &str,
+    shown: Option<&Shown>,
     out: &mut dyn Write,
 ) -> io::Result<Found> {
     let query = Query::parse(text);
@@ -367,14 +415,18 @@ pub fn print_query(
         bm25.add(&tf, len);
     })?;
 
-    // Pass two: score, keeping the best candidates and their neighbours' text.
-    let mut matched = 0u64;
+    // Pass two: score, keeping the best candidates.
+    let (mut matched, mut in_view) = (0u64, 0u64);
     let mut best: Vec<(f64, u64)> = Vec::new();
     let total = each_line(&mut open()?, range, &mut |n, line| {
         let len = query.term_freqs(line, &mut tf);
-        let score = relevance(&bm25, &tf, len, query.anchor_hits(line));
+        let mut score = relevance(&bm25, &tf, len, query.anchor_hits(line));
         if score > 0.0 {
             matched += 1;
+            if shown.is_some_and(|s| s.contains(n)) {
+                in_view += 1;
+                score *= SHOWN_WEIGHT;
+            }
             best.push((score, n));
             if best.len() >= 2 * QUERY_CANDIDATES {
                 best.sort_by(by_score);
@@ -430,9 +482,17 @@ pub fn print_query(
         }
         shown.insert(n, true);
     }
+    let in_the_view = if in_view > 0 {
+        format!(
+            " ({} already in the view, ranked lower)",
+            thousands(in_view)
+        )
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "[{}{hash} --query: {} matched, showing {} best with context]",
+        "[{}{hash} --query: {} matched{in_the_view}, showing {} best with context]",
         crate::marker::TAG,
         count_of(matched, "line", "lines"),
         thousands(hits as u64),
@@ -454,12 +514,63 @@ mod tests {
     use super::*;
 
     fn query(original: &str, q: &str) -> String {
+        query_after_view(original, q, None)
+    }
+
+    fn query_after_view(original: &str, q: &str, shown: Option<&Shown>) -> String {
         let bytes = original.as_bytes().to_vec();
         let mut open =
             || -> io::Result<Box<dyn Read>> { Ok(Box::new(io::Cursor::new(bytes.clone()))) };
         let mut out = Vec::new();
-        print_query(&mut open, q, (1, u64::MAX), "3f9a2c81d4e7", &mut out).unwrap();
+        print_query(&mut open, q, (1, u64::MAX), "3f9a2c81d4e7", shown, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn lines_the_view_showed_count_half() {
+        // Lines 1-100 match all four words and were shown; line 250, matching three,
+        // was not: it loses to them at full score and wins at half.
+        let text: String = (1..=300)
+            .map(|i| match i {
+                1..=100 => format!("disk quota warning level {i}\n"),
+                250 => "quota warning level raised\n".to_string(),
+                _ => format!("routine line {i}\n"),
+            })
+            .collect();
+        let q = "disk quota warning level";
+        let view = crate::marker::elided_lines("3f9a2c81d4e7", 101, 300, &[]);
+        let shown = Shown::from_view(view.as_bytes(), "3f9a2c81d4e7").unwrap();
+        let before = query(&text, q);
+        assert!(
+            !before.contains("250:quota warning level raised"),
+            "{before}"
+        );
+        let after = query_after_view(&text, q, Some(&shown));
+        assert!(after.contains("250:quota warning level raised"), "{after}");
+        assert!(
+            after.starts_with(
+                "[headroom-cat 3f9a2c81d4e7 --query: 101 lines matched \
+                 (100 already in the view, ranked lower), showing "
+            ),
+            "{after}"
+        );
+        // Demoted, not dropped: the shown lines fill the rest of the answer.
+        assert!(after.contains("1:disk quota warning level 1"), "{after}");
+    }
+
+    #[test]
+    fn shown_lines_are_those_outside_the_views_ranges() {
+        let view = "[… 3 lines · headroom-cat 3f9a2c81d4e7 -L 4:6]\n\
+                    [… 1 line · headroom-cat 3f9a2c81d4e7 -L 7:7]\n\
+                    [… of L20 cut · headroom-cat 3f9a2c81d4e7 -L 20:20]";
+        let shown = Shown::from_view(view.as_bytes(), "3f9a2c81d4e7").unwrap();
+        assert_eq!(shown.elided, [(4, 7), (20, 20)]);
+        let seen: Vec<u64> = (1..=21).filter(|&n| shown.contains(n)).collect();
+        assert_eq!(
+            seen,
+            [1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 21]
+        );
+        assert_eq!(Shown::from_view(b"no markers here", "3f9a2c81d4e7"), None);
     }
 
     #[test]
