@@ -96,6 +96,16 @@ impl Query {
         len
     }
 
+    /// Which anchors `line` contains, one bit per anchor (the first 64).
+    pub fn anchor_mask(&self, line: &[u8]) -> u64 {
+        self.anchors
+            .iter()
+            .take(64)
+            .enumerate()
+            .filter(|(_, a)| memmem::find(line, a.as_bytes()).is_some())
+            .fold(0, |mask, (i, _)| mask | 1 << i)
+    }
+
     /// How many distinct anchors `line` contains.
     pub fn anchor_hits(&self, line: &[u8]) -> usize {
         self.anchors

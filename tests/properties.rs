@@ -67,8 +67,47 @@ fn log_input() -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
+/// Console-session lines: user messages, agent text, tool calls and their output,
+/// continuation lines, problems, blank and long lines.
+fn console_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        2 => "[a-z ]{0,60}".prop_map(|s| format!("> {s}")),
+        4 => "[a-z ]{0,80}".prop_map(|s| format!("⏺ {s}")),
+        2 => "[a-z]{1,8}".prop_map(|s| format!("⏺ Bash(make {s})…")),
+        3 => "[a-z0-9 ]{0,60}".prop_map(|s| format!("  ⎿  {s}")),
+        3 => "[a-z0-9 ]{0,60}".prop_map(|s| format!("     {s}")),
+        3 => "[a-z ]{0,80}".prop_map(|s| format!("  {s}")),
+        1 => "[a-z ]{0,20}".prop_map(|s| format!("  E       AssertionError: {s}")),
+        2 => Just(String::new()),
+        1 => (0usize..3000).prop_map(|n| format!("  {}", "y".repeat(n))),
+    ]
+}
+
+fn console_input() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(console_line(), 0..800).prop_map(|lines| {
+        let mut out = "⏺ I will look.\n⏺ Bash(ls)…\n  ⎿  a b\n".to_string();
+        out.push_str(&lines.join("\n"));
+        out.into_bytes()
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_console_line_is_shown_or_marked(input in console_input(), budget in 50u64..3000, q in prop::option::of("[a-z]{3,8}( [a-z]{3,8})?")) {
+        let (view, stored) = compress(&input, budget, q);
+        match stored {
+            Some(original) => {
+                prop_assert!(original == input);
+                if view != input {
+                    prop_assert!(view.starts_with("[console: ".as_bytes()));
+                    assert_accounts_for_every_line(&input, &view);
+                }
+            }
+            None => prop_assert!(view == input),
+        }
+    }
 
     #[test]
     fn arbitrary_bytes_come_back_exactly(input in prop::collection::vec(any::<u8>(), 0..40_000)) {

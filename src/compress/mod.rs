@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod code;
+pub mod console;
 pub mod conversation;
 pub mod diagnostic;
 pub mod diff;
@@ -86,6 +87,7 @@ pub type Signature = fn(&[&[u8]]) -> Option<String>;
 /// diff).
 pub const SIGNATURES: &[(ContentType, Signature)] = &[
     (ContentType::Mixed, sections::sniff),
+    (ContentType::Console, console::sniff),
     (ContentType::Html, html::sniff),
     (ContentType::Test, test::sniff),
     (ContentType::Diff, diff::sniff),
@@ -130,6 +132,7 @@ pub fn for_type(
         ContentType::Search => Box::new(search::SearchCompressor::new(query, head)),
         ContentType::Ndjson => Box::new(ndjson::NdjsonCompressor::new(query)),
         ContentType::Mixed => Box::new(sections::SectionsCompressor::new(query)),
+        ContentType::Console => Box::new(console::ConsoleCompressor::new(query)),
         ContentType::Code => Box::new(code::CodeCompressor::new(
             query,
             cmd.and_then(code::Language::of_command)

@@ -37,6 +37,8 @@ pub enum ContentType {
     Listing,
     /// Agent session logs (Claude Code, Codex), shown as their conversation.
     Transcript,
+    /// A coding agent's terminal session copied as text (Claude Code's `⏺`/`⎿`).
+    Console,
     /// Several commands' output in a row, each after its shell prompt.
     Mixed,
     /// Source code (Rust, Python, JavaScript, TypeScript, Go, Java, C, C++).
@@ -63,6 +65,7 @@ impl ContentType {
             ContentType::Search => "search",
             ContentType::Listing => "listing",
             ContentType::Transcript => "transcript",
+            ContentType::Console => "console",
             ContentType::Mixed => "mixed",
             ContentType::Code => "code",
             ContentType::Html => "html",

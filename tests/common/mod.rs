@@ -165,6 +165,14 @@ fn strip_annotations(line: &[u8]) -> (Vec<u8>, bool) {
             }
         }
     }
+    // A search heading's count of a file cut short: `src/lib.rs  (3 matches)`.
+    if body.ends_with(b" match)") || body.ends_with(b" matches)") {
+        if let Some(at) = rfind(&body, b"  (") {
+            if body[at + 3..].first().is_some_and(u8::is_ascii_digit) {
+                body.truncate(at);
+            }
+        }
+    }
     for note in [&b" similar]"[..], b" identical]"] {
         if body.ends_with(note) {
             if let Some(at) = rfind(&body, "  [×".as_bytes()) {

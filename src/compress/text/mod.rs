@@ -470,7 +470,7 @@ fn line_hash(bytes: &[u8]) -> u64 {
 /// A line that reports an error or a failure: `error:` or `Error:` (a compiler's, a
 /// tool's), `SomethingError:` (an exception), Python's traceback header, pytest's
 /// `E   ` detail lines, `FAILED`, and counts such as `1 failed`.
-fn reports_problem(line: &[u8]) -> bool {
+pub(super) fn reports_problem(line: &[u8]) -> bool {
     static RE: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
         crate::pattern::regex(
