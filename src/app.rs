@@ -359,7 +359,6 @@ fn gc(older_than: Option<&str>, max_size: Option<&str>, dir: &Path) -> i32 {
     }
 }
 
-/// Runs `headroom-cat` (and `headroom retrieve`); returns the exit status.
 /// The lines the last view of `hash` showed, when the store still has that view; a
 /// missing or unreadable one only means `--query` ranks every line alike.
 fn last_view(store: &Store, hash: &Hash) -> Option<retrieve::Shown> {
@@ -368,6 +367,7 @@ fn last_view(store: &Store, hash: &Hash) -> Option<retrieve::Shown> {
     retrieve::Shown::from_view(&bytes, &hash.short())
 }
 
+/// Runs `headroom-cat` (and `headroom retrieve`); returns the exit status.
 pub fn cat(args: CatArgs) -> i32 {
     let fail = |message: String| {
         eprintln!("headroom-cat: {message}");
@@ -401,7 +401,11 @@ pub fn cat(args: CatArgs) -> i32 {
             store.open_blob(&hash).map_err(io::Error::other)?,
         )))
     };
-    let shown = last_view(&store, &hash);
+    let shown = selector
+        .query
+        .is_some()
+        .then(|| last_view(&store, &hash))
+        .flatten();
     let result = retrieve::print(
         &selector,
         &mut open,

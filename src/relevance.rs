@@ -27,8 +27,8 @@ const STOPWORDS: &[&str] = &[
 ];
 
 /// True when the stemmed term `t` is a stopword's stem: terms arrive stemmed, and
-/// `this`, `were` and `these` stem to `thi`, `wer` and `thes`, which would otherwise
-/// count as words and match every line that says "this".
+/// `this` and `were` stem to `thi` and `wer`, which would otherwise count as words
+/// and match every line that says "this".
 fn is_stopword(t: &str) -> bool {
     STOPWORDS.iter().any(|&s| s == t || stem(s) == t)
 }

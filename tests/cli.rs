@@ -78,8 +78,8 @@ fn buried_errors_survive_and_the_original_comes_back() {
     assert!(q.status.success());
     let answer = String::from_utf8_lossy(&q.stdout);
     assert!(answer.contains(&errors[2]), "{answer}");
-    // The view kept the errors: the answer ranks them lower, yet they still lead
-    // it, matching far better than anything the view left out.
+    // The view kept the errors: the answer ranks them lower, yet (checked above) still
+    // shows the one asked about, which matches far better than anything left out.
     assert!(
         answer
             .lines()

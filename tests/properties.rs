@@ -85,7 +85,7 @@ fn console_line() -> impl Strategy<Value = String> {
 
 fn console_input() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(console_line(), 0..800).prop_map(|lines| {
-        let mut out = "⏺ I will look.\n⏺ Bash(ls)…\n  ⎿  a b\n".to_string();
+        let mut out = "⏺ I will look.\n⏺ Bash(ls)…\n  ⎿  a b\n⏺ Two files.\n".to_string();
         out.push_str(&lines.join("\n"));
         out.into_bytes()
     })

@@ -12,16 +12,18 @@
 //!   those in the conversation (an error the user pasted, the agent's diagnosis)
 //!   before raw output, those the query speaks of before the others, a repeat (digits
 //!   aside) only once;
-//! - lines holding an exact identifier from the query, anywhere, unless it is on so
-//!   many lines that it singles none out;
+//! - lines of tool output holding an exact identifier from the query (in the
+//!   conversation such a line ranks higher instead), within a quarter of the budget,
+//!   unless the identifier is on so many lines that it singles none out;
 //! - the conversation's lines (user and agent text, not calls or output) ranked by the
 //!   query, BM25 over the conversation alone, where each line already kept from an
 //!   exchange halves what the next one from it is worth (so the view spreads over the
 //!   session instead of dwelling on one exchange), and a line of the user's message
 //!   (the exchange's question) or of its last agent message (its outcome) counts half
 //!   again more than the agent's work in between;
-//! - without a query, the first line of each user message and of each exchange's last
-//!   agent message, in order, as far as the budget goes.
+//! - without a query, or when it matches no conversation line, the first line of each
+//!   user message and of each exchange's last agent message, in order, as far as the
+//!   budget goes.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap, HashSet};
@@ -151,6 +153,8 @@ struct Problem {
     line: Line,
     /// The call whose output it is in, if it is in one.
     call: Option<Line>,
+    /// Outside the conversation: tool output, a call line, the console's own text.
+    raw: bool,
     tf: Box<[u32]>,
     len: u32,
 }
@@ -206,7 +210,9 @@ pub struct ConsoleCompressor {
     /// Lines reporting a problem, each with the call its output came from and its
     /// query terms.
     problems: Vec<Problem>,
-    /// Shapes of the problems kept so far: a repeat says nothing new.
+    /// Problems recorded in the conversation and outside it.
+    problems_recorded: [usize; 2],
+    /// Shapes of the problems seen so far: a repeat says nothing new.
     problem_shapes: HashSet<u64>,
     /// Lines holding a query anchor outside the conversation, with the anchors.
     anchored: Vec<(Line, u64)>,
@@ -235,6 +241,7 @@ impl ConsoleCompressor {
             after: HashMap::new(),
             candidates: Vec::new(),
             problems: Vec::new(),
+            problems_recorded: [0; 2],
             problem_shapes: HashSet::new(),
             anchored: Vec::new(),
             anchor_lines: vec![0; query.anchors().len().min(64)],
@@ -266,27 +273,38 @@ impl ConsoleCompressor {
         u64::from(line.cost) + if alone { MARKER_TOKENS } else { 0 }
     }
 
-    /// Keeps those of `lines` that fit `budget` (a share of the whole), in order, as
-    /// musts.
-    fn keep_first(
+    /// Keeps those of `groups` that fit `budget` (a share of the whole), in order, as
+    /// musts; a group (a problem and the call it came from) is kept whole or not at all.
+    fn keep_first<'g>(
         &self,
         picker: &mut Picker,
         kept: &mut HashSet<u64>,
-        lines: impl IntoIterator<Item = Line>,
+        groups: impl IntoIterator<Item = &'g [Line]>,
         budget: u64,
     ) {
         let mut used = 0;
-        for line in lines {
-            if kept.contains(&line.index) {
-                continue;
+        for group in groups {
+            let mut added = Vec::new();
+            let mut cost = 0;
+            for &line in group {
+                if kept.contains(&line.index) {
+                    continue;
+                }
+                let line_cost = self.cost_in(kept, line);
+                cost += line_cost;
+                kept.insert(line.index);
+                added.push((line.index, line_cost));
             }
-            let cost = self.cost_in(kept, line);
             if used + cost > budget {
+                for (index, _) in added {
+                    kept.remove(&index);
+                }
                 continue;
             }
             used += cost;
-            picker.must(line.index, cost, None);
-            kept.insert(line.index);
+            for (index, line_cost) in added {
+                picker.must(index, line_cost, None);
+            }
         }
     }
 
@@ -355,10 +373,18 @@ impl Compressor for ConsoleCompressor {
         };
         let opened = opens(line);
         match opened {
-            Some(Part::User) => self.exchanges += 1,
+            Some(Part::User) => {
+                self.exchanges = self.exchanges.saturating_add(1);
+                self.call = None;
+            }
             Some(Part::Agent) => {
-                self.messages += 1;
-                self.last_message.insert(self.exchanges, self.messages);
+                self.messages = self.messages.saturating_add(1);
+                self.call = None;
+                if self.last_message.len() < MAX_CANDIDATES
+                    || self.last_message.contains_key(&self.exchanges)
+                {
+                    self.last_message.insert(self.exchanges, self.messages);
+                }
             }
             Some(Part::Call) => {
                 self.calls += 1;
@@ -385,24 +411,31 @@ impl Compressor for ConsoleCompressor {
             *lines += anchors >> i & 1;
         }
         let len = self.query.term_freqs(line, &mut self.tf);
+        let conversation = matches!(self.part, Part::User | Part::Agent);
+        // Raw output has its own cap, so early tool errors cannot crowd out a failure
+        // the user pastes later.
+        let recorded = &mut self.problems_recorded[usize::from(!conversation)];
         if reports_problem(line)
-            && self.problems.len() < MAX_MUST_LINES
+            && *recorded < MAX_MUST_LINES
             && self.problem_shapes.insert(shape(line))
         {
+            *recorded += 1;
             self.problems.push(Problem {
                 line: me,
                 call: (self.part == Part::Output).then_some(self.call).flatten(),
+                raw: !conversation,
                 tf: self.tf.clone().into_boxed_slice(),
                 len,
             });
         }
-        let conversation = matches!(self.part, Part::User | Part::Agent);
         if opened.is_some() && conversation && self.leads.len() < MAX_CANDIDATES {
             let message = (self.part == Part::Agent).then_some(self.messages);
             self.leads.push((me, self.exchanges, message));
         }
         if !conversation {
-            if anchors > 0 && self.anchored.len() < MAX_MUST_LINES {
+            // Only while one of its anchors may still identify lines, so an anchor on
+            // every line cannot fill the slots before a rare one turns up.
+            if self.identifying(anchors) > 0.0 && self.anchored.len() < MAX_MUST_LINES {
                 self.anchored.push((me, anchors));
             }
             return;
@@ -434,22 +467,24 @@ impl Compressor for ConsoleCompressor {
         let mut problems: Vec<(bool, f64, &Problem)> = self
             .problems
             .iter()
-            .map(|p| (p.call.is_some(), self.bm25.score(&p.tf, p.len), p))
+            .map(|p| (p.raw, self.bm25.score(&p.tf, p.len), p))
             .collect();
         problems.sort_by(|a, b| {
             (a.0.cmp(&b.0))
                 .then(b.1.total_cmp(&a.1))
                 .then(a.2.line.index.cmp(&b.2.line.index))
         });
-        let problems = problems
+        let problems: Vec<Vec<Line>> = problems
             .iter()
-            .flat_map(|(_, _, p)| p.call.into_iter().chain([p.line]));
+            .map(|(_, _, p)| p.call.into_iter().chain([p.line]).collect())
+            .collect();
+        let problems = problems.iter().map(Vec::as_slice);
         self.keep_first(&mut picker, &mut kept, problems, share(PROBLEM_SHARE));
         let anchored = self
             .anchored
             .iter()
-            .filter(|&&(_, anchors)| self.identifying(anchors) > 0.0)
-            .map(|&(line, _)| line);
+            .filter(|(_, anchors)| self.identifying(*anchors) > 0.0)
+            .map(|(line, _)| std::slice::from_ref(line));
         self.keep_first(&mut picker, &mut kept, anchored, share(ANCHOR_SHARE));
         if self.candidates.is_empty() {
             // No query (or nothing matches it): the user's messages and each
@@ -589,7 +624,36 @@ mod tests {
         let pasted = lines.len() as u64 - 1;
         let got = kept("", &lines, 200);
         assert!(got.contains(&pasted), "{got:?}");
-        assert!(!got.contains(&(pasted - 5)), "{got:?}");
+        // The last tool error, which a plain order would have kept instead.
+        assert!(!got.contains(&(pasted - 3)), "{got:?}");
+    }
+
+    #[test]
+    fn a_call_is_kept_with_its_error_or_not_at_all() {
+        let long = "x".repeat(2000);
+        let lines = vec![
+            "⏺ Let me build.".to_string(),
+            "⏺ Bash(make)…".to_string(),
+            format!("  ⎿  error: {long}"),
+            "⏺ Bash(make check)…".to_string(),
+            "  ⎿  error: one short failure".to_string(),
+        ];
+        // The first error does not fit a quarter of the budget, so its call goes too;
+        // line 0 is the exchange's outcome.
+        assert_eq!(kept("", &lines, 400), [0, 3, 4]);
+    }
+
+    #[test]
+    fn a_rare_identifier_is_found_after_a_common_one_fills_the_output() {
+        let mut lines = vec!["⏺ Checking the hooks.".to_string()];
+        for i in 0..300 {
+            lines.push(format!("⏺ Bash(pre-commit run hook{i})…"));
+            lines.push(format!("  ⎿  pre-commit hook{i} passed"));
+        }
+        lines.push("  ⎿  quota refused: ERR_QUOTA_77".to_string());
+        let rare = lines.len() as u64 - 1;
+        let got = kept("is pre-commit failing with ERR_QUOTA_77?", &lines, 400);
+        assert!(got.contains(&rare), "{got:?}");
     }
 
     #[test]
@@ -613,7 +677,6 @@ mod tests {
             &["working", "still working"],
             "First answer.",
         );
-        let second = lines.len() as u64;
         lines.extend(exchange(
             "second question",
             &["more work"],
@@ -630,6 +693,5 @@ mod tests {
                 "⏺ Second answer."
             ]
         );
-        assert!(got.contains(&second));
     }
 }

@@ -458,7 +458,7 @@ pub fn print_query(
             );
         }
     })?;
-    let mut shown: BTreeMap<u64, bool> = BTreeMap::new();
+    let mut printed: BTreeMap<u64, bool> = BTreeMap::new();
     let mut used = 0u64;
     let mut hits = 0usize;
     for &(_, n) in &best {
@@ -466,7 +466,7 @@ pub fn print_query(
             break;
         }
         let span: Vec<u64> = (n.saturating_sub(CONTEXT).max(1)..=n + CONTEXT)
-            .filter(|m| text_of.contains_key(m) && !shown.contains_key(m))
+            .filter(|m| text_of.contains_key(m) && !printed.contains_key(m))
             .collect();
         let cost: u64 = span
             .iter()
@@ -478,9 +478,9 @@ pub fn print_query(
         used += cost;
         hits += 1;
         for m in span {
-            shown.insert(m, m == n);
+            printed.insert(m, m == n);
         }
-        shown.insert(n, true);
+        printed.insert(n, true);
     }
     let in_the_view = if in_view > 0 {
         format!(
@@ -498,7 +498,7 @@ pub fn print_query(
         thousands(hits as u64),
     )?;
     let mut prev = None;
-    for (&n, &is_hit) in &shown {
+    for (&n, &is_hit) in &printed {
         if prev.is_some_and(|p: u64| n > p + 1) {
             out.write_all(b"--\n")?;
         }
