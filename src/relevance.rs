@@ -121,9 +121,11 @@ fn push_unique(v: &mut Vec<String>, s: String) {
     }
 }
 
-/// Text between matching double quotes or backticks.
+/// Text between matching double quotes or backticks, and between single quotes that
+/// open after a space or bracket and close before one or before punctuation (`the
+/// 'Bug' label`), so an apostrophe (`don't`, `users'`) opens nothing.
 fn quoted_spans(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
+    let mut out = single_quoted(text);
     for quote in ['"', '`'] {
         let parts: Vec<&str> = text.split(quote).collect();
         // Odd parts are inside quotes; the last part has no closing quote.
@@ -132,6 +134,43 @@ fn quoted_spans(text: &str) -> Vec<&str> {
                 out.push(*inside);
             }
         }
+    }
+    out
+}
+
+/// Spans in single quotes; see [`quoted_spans`].
+fn single_quoted(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let opens = |i: usize| {
+        bytes[i] == b'\''
+            && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'(' | b'[' | b'{'))
+            && bytes.get(i + 1).is_some_and(|b| !b.is_ascii_whitespace())
+    };
+    let closes = |i: usize| {
+        bytes[i] == b'\''
+            && bytes.get(i + 1).is_none_or(|b| {
+                b.is_ascii_whitespace()
+                    || matches!(
+                        b,
+                        b',' | b'.' | b';' | b':' | b'?' | b'!' | b')' | b']' | b'}'
+                    )
+            })
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if opens(i) {
+            if let Some(end) = (i + 1..bytes.len()).find(|&j| closes(j)) {
+                // `'.'` names a character, not something to look for.
+                let inside = &text[i + 1..end];
+                if inside.trim().len() >= 2 && inside.bytes().any(|b| b.is_ascii_alphanumeric()) {
+                    out.push(inside);
+                }
+                i = end + 1;
+                continue;
+            }
+        }
+        i += 1;
     }
     out
 }
@@ -330,6 +369,17 @@ mod tests {
         assert!(q.anchors().contains(&"No Route".to_string()));
         assert!(q.terms().contains(&"fail".to_string()));
         assert!(!q.terms().contains(&"why".to_string()));
+    }
+
+    #[test]
+    fn single_quotes_make_anchors_but_apostrophes_do_not() {
+        let q = Query::parse("which version fixed 'Not a git repository' and the 'Bug' label?");
+        assert!(q.anchors().contains(&"Not a git repository".to_string()));
+        assert!(q.anchors().contains(&"Bug".to_string()));
+        let q = Query::parse("why don't the users' builds pass, it's 'odd'");
+        assert_eq!(q.anchors(), ["odd"]);
+        let q = Query::parse("a key starting with '.' or '-'");
+        assert!(q.anchors().is_empty(), "{:?}", q.anchors());
     }
 
     #[test]
