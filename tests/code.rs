@@ -8,11 +8,12 @@
 mod common;
 
 use common::{
-    assert_accounts_for_every_line, assert_passed_through, bin, read_fixture, run_with_input,
+    assert_accounts_for_every_line, assert_passed_through, bin, options, read_fixture,
+    run_with_input,
 };
+use headroom::filter;
 use headroom::retrieve::{self, Selector};
 use headroom::store::{Hash, Store};
-use headroom::{filter, Options};
 use proptest::prelude::*;
 
 /// Every code fixture, with the question an engineer reading it would ask (the
@@ -76,14 +77,7 @@ fn outline(
     query: Option<&str>,
     budget: u64,
 ) -> (Vec<u8>, Option<String>) {
-    let opts = Options {
-        query: query.map(str::to_string),
-        forced: None,
-        cmd: Some(format!("cat {name}")),
-        budget,
-        lossless: false,
-        store_dir: store.to_path_buf(),
-    };
+    let opts = options(store, query, Some(&format!("cat {name}")), budget);
     let mut out = Vec::new();
     let report = filter(&mut &input[..], &mut out, &opts).unwrap();
     (out, report.hash)

@@ -3,25 +3,14 @@
 
 mod common;
 
-use common::{lines_of, read_fixture};
+use common::{filter_bytes, lines_of, read_fixture};
 use headroom::compress::{self, Context};
 use headroom::detect::{sniff_lines, ContentType};
 use headroom::relevance::Query;
-use headroom::{filter, Options};
 
 fn view(name: &str, query: Option<&str>, cmd: Option<&str>, budget: u64) -> (Vec<u8>, String) {
-    let store = tempfile::tempdir().unwrap();
     let input = read_fixture(name);
-    let opts = Options {
-        query: query.map(str::to_string),
-        forced: None,
-        cmd: cmd.map(str::to_string),
-        budget,
-        lossless: false,
-        store_dir: store.path().to_path_buf(),
-    };
-    let mut out = Vec::new();
-    filter(&mut &input[..], &mut out, &opts).unwrap();
+    let (out, _) = filter_bytes(&input, query, cmd, budget);
     let out = String::from_utf8(out).expect("these fixtures are UTF-8");
     assert_accounts_for_every_line(&input, &out);
     (input, out)

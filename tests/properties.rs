@@ -7,20 +7,9 @@ mod common;
 
 use proptest::prelude::*;
 
-use common::assert_accounts_for_every_line;
+use common::{assert_accounts_for_every_line, options};
+use headroom::filter;
 use headroom::store::{Hash, Store};
-use headroom::{filter, Options};
-
-fn options(store: &std::path::Path, budget: u64, query: Option<String>) -> Options {
-    Options {
-        query,
-        forced: None,
-        cmd: None,
-        budget,
-        lossless: false,
-        store_dir: store.to_path_buf(),
-    }
-}
 
 /// Runs the filter and returns (view, stored original if any).
 fn compress(input: &[u8], budget: u64, query: Option<String>) -> (Vec<u8>, Option<Vec<u8>>) {
@@ -29,7 +18,7 @@ fn compress(input: &[u8], budget: u64, query: Option<String>) -> (Vec<u8>, Optio
     let report = filter(
         &mut &input[..],
         &mut out,
-        &options(dir.path(), budget, query),
+        &options(dir.path(), query.as_deref(), None, budget),
     )
     .unwrap();
     let stored = report.hash.map(|h| {

@@ -4,22 +4,11 @@
 
 mod common;
 
-use common::{assert_accounts_for_every_line, read_fixture};
-use headroom::{filter, Options};
+use common::{assert_accounts_for_every_line, filter_bytes, read_fixture};
 
 fn view_with(name: &str, query: Option<&str>, cmd: Option<&str>) -> String {
-    let store = tempfile::tempdir().unwrap();
     let input = read_fixture(&format!("test/{name}"));
-    let opts = Options {
-        query: query.map(str::to_string),
-        forced: None,
-        cmd: cmd.map(str::to_string),
-        budget: headroom::pipeline::DEFAULT_BUDGET,
-        lossless: false,
-        store_dir: store.path().to_path_buf(),
-    };
-    let mut out = Vec::new();
-    filter(&mut &input[..], &mut out, &opts).unwrap();
+    let (out, _) = filter_bytes(&input, query, cmd, headroom::pipeline::DEFAULT_BUDGET);
     assert_accounts_for_every_line(&input, &out);
     let view = String::from_utf8(out).expect("these fixtures are UTF-8");
     assert!(
@@ -105,17 +94,7 @@ fn pytest_collection_errors_pass_whole_when_folding_saves_too_little() {
     // pytest output.
     let input = read_fixture("test/pytest-inventory-collection-error.log");
     for budget in [200, headroom::pipeline::DEFAULT_BUDGET] {
-        let store = tempfile::tempdir().unwrap();
-        let opts = Options {
-            query: None,
-            forced: None,
-            cmd: None,
-            budget,
-            lossless: false,
-            store_dir: store.path().to_path_buf(),
-        };
-        let mut out = Vec::new();
-        let report = filter(&mut &input[..], &mut out, &opts).unwrap();
+        let (out, report) = filter_bytes(&input, None, None, budget);
         assert_eq!(report.kind, "test");
         assert!(out == input, "budget {budget}");
     }
@@ -198,18 +177,8 @@ fn a_query_naming_a_passing_test_keeps_it() {
 #[test]
 fn small_runs_pass_through_whole() {
     for name in ["mocha-cart-color.log", "rspec-stack-color.log"] {
-        let store = tempfile::tempdir().unwrap();
         let input = read_fixture(&format!("test/{name}"));
-        let mut out = Vec::new();
-        let opts = Options {
-            query: None,
-            forced: None,
-            cmd: None,
-            budget: headroom::pipeline::DEFAULT_BUDGET,
-            lossless: false,
-            store_dir: store.path().to_path_buf(),
-        };
-        let report = filter(&mut &input[..], &mut out, &opts).unwrap();
+        let (out, report) = filter_bytes(&input, None, None, headroom::pipeline::DEFAULT_BUDGET);
         if report.kind == "pass" {
             assert_eq!(out, input, "{name}");
         } else {

@@ -5,22 +5,11 @@
 
 mod common;
 
-use common::{assert_accounts_for_every_line, read_fixture};
-use headroom::{filter, Options};
+use common::{assert_accounts_for_every_line, filter_bytes, read_fixture};
 
 fn view(name: &str, query: &str, budget: u64) -> String {
-    let store = tempfile::tempdir().unwrap();
     let input = read_fixture(name);
-    let opts = Options {
-        query: Some(query.to_string()),
-        forced: None,
-        cmd: None,
-        budget,
-        lossless: false,
-        store_dir: store.path().to_path_buf(),
-    };
-    let mut out = Vec::new();
-    filter(&mut &input[..], &mut out, &opts).unwrap();
+    let (out, _) = filter_bytes(&input, Some(query), None, budget);
     assert_accounts_for_every_line(&input, &out);
     String::from_utf8(out).expect("these fixtures are UTF-8")
 }

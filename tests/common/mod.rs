@@ -31,21 +31,44 @@ pub fn bin(name: &str, store: &Path) -> Command {
     cmd
 }
 
-/// A fixture through the filter in process, with its own store and no command
-/// hint: the view and the content type it was read as.
-pub fn filter_fixture(name: &str, query: Option<&str>, budget: u64) -> (Vec<u8>, Vec<u8>, String) {
-    let store = tempfile::tempdir().unwrap();
-    let input = read_fixture(name);
-    let opts = headroom::Options {
+/// Filter options for an in-process run against `store`: no forced type, not
+/// lossless.
+pub fn options(
+    store: &Path,
+    query: Option<&str>,
+    cmd: Option<&str>,
+    budget: u64,
+) -> headroom::Options {
+    headroom::Options {
         query: query.map(str::to_string),
         forced: None,
-        cmd: None,
+        cmd: cmd.map(str::to_string),
         budget,
         lossless: false,
-        store_dir: store.path().to_path_buf(),
-    };
+        store_dir: store.to_path_buf(),
+    }
+}
+
+/// `input` through the filter in process, with a store of its own that is gone
+/// afterwards: the output and the report.
+pub fn filter_bytes(
+    input: &[u8],
+    query: Option<&str>,
+    cmd: Option<&str>,
+    budget: u64,
+) -> (Vec<u8>, headroom::Report) {
+    let store = tempfile::tempdir().unwrap();
     let mut out = Vec::new();
+    let opts = options(store.path(), query, cmd, budget);
     let report = headroom::filter(&mut &input[..], &mut out, &opts).unwrap();
+    (out, report)
+}
+
+/// A fixture through the filter in process, with its own store and no command
+/// hint: the input, the view and the content type it was read as.
+pub fn filter_fixture(name: &str, query: Option<&str>, budget: u64) -> (Vec<u8>, Vec<u8>, String) {
+    let input = read_fixture(name);
+    let (out, report) = filter_bytes(&input, query, None, budget);
     (input, out, report.kind)
 }
 
