@@ -80,22 +80,30 @@ fn console_input() -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
+/// The original stored byte for byte and every line of it in the view or a marker's
+/// range; or, when nothing was stored, the view is the input.
+fn assert_stored_and_accounted(input: &[u8], view: &[u8], stored: Option<Vec<u8>>) {
+    match stored {
+        Some(original) => {
+            assert!(original == input, "the store changed the original");
+            if view != input && !view.starts_with(b"[binary ") {
+                assert_accounts_for_every_line(input, view);
+            }
+        }
+        None => assert!(view == input, "nothing stored, yet the output differs"),
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
     fn every_console_line_is_shown_or_marked(input in console_input(), budget in 50u64..3000, q in prop::option::of("[a-z]{3,8}( [a-z]{3,8})?")) {
         let (view, stored) = compress(&input, budget, q);
-        match stored {
-            Some(original) => {
-                prop_assert!(original == input);
-                if view != input {
-                    prop_assert!(view.starts_with("[console: ".as_bytes()));
-                    assert_accounts_for_every_line(&input, &view);
-                }
-            }
-            None => prop_assert!(view == input),
+        if stored.is_some() && view != input {
+            prop_assert!(view.starts_with("[console: ".as_bytes()));
         }
+        assert_stored_and_accounted(&input, &view, stored);
     }
 
     #[test]
@@ -110,14 +118,6 @@ proptest! {
     #[test]
     fn every_line_is_shown_or_marked(input in log_input(), budget in 50u64..3000, q in prop::option::of("[a-z]{3,8}")) {
         let (view, stored) = compress(&input, budget, q);
-        match stored {
-            Some(original) => {
-                prop_assert!(original == input);
-                if view != input && !view.starts_with(b"[binary ") {
-                    assert_accounts_for_every_line(&input, &view);
-                }
-            }
-            None => prop_assert!(view == input),
-        }
+        assert_stored_and_accounted(&input, &view, stored);
     }
 }
