@@ -26,9 +26,10 @@
 //!   budget goes.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::BinaryHeap;
 
 use super::{text::reports_problem, Compressor, Context, Picker, Selection};
+use crate::hash::{hash_bytes, FastMap, FastSet};
 use crate::marker::{count_of, thousands};
 use crate::relevance::{Bm25, Query};
 
@@ -102,15 +103,12 @@ fn is_call(rest: &[u8]) -> bool {
 /// A line's shape: its hash with digits left out, so the same failure reported at
 /// another time or with another count has the same shape.
 fn shape(line: &[u8]) -> u64 {
-    let mut hasher = blake3::Hasher::new();
-    for part in line.split(u8::is_ascii_digit) {
-        hasher.update(part);
-    }
-    u64::from_le_bytes(
-        hasher.finalize().as_bytes()[..8]
-            .try_into()
-            .expect("8 bytes"),
-    )
+    let without_digits: Vec<u8> = line
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_digit())
+        .collect();
+    hash_bytes(&without_digits, 0)
 }
 
 /// The structural signature: agent lines (`⏺ `) and at least one user message or
@@ -196,7 +194,7 @@ pub struct ConsoleCompressor {
     exchanges: u32,
     /// Agent messages so far; the last one of each exchange is its outcome.
     messages: u32,
-    last_message: HashMap<u32, u32>,
+    last_message: FastMap<u32, u32>,
     calls: u64,
     /// The call line whose output is being read.
     call: Option<Line>,
@@ -204,8 +202,8 @@ pub struct ConsoleCompressor {
     last_nonblank: Option<u64>,
     /// The non-blank lines before and after each line (blank lines between kept
     /// lines are shown, not marked).
-    before: HashMap<u64, u64>,
-    after: HashMap<u64, u64>,
+    before: FastMap<u64, u64>,
+    after: FastMap<u64, u64>,
     candidates: Vec<Candidate>,
     /// Lines reporting a problem, each with the call its output came from and its
     /// query terms.
@@ -213,7 +211,7 @@ pub struct ConsoleCompressor {
     /// Problems recorded in the conversation and outside it.
     problems_recorded: [usize; 2],
     /// Shapes of the problems seen so far: a repeat says nothing new.
-    problem_shapes: HashSet<u64>,
+    problem_shapes: FastSet<u64>,
     /// Lines holding a query anchor outside the conversation, with the anchors.
     anchored: Vec<(Line, u64)>,
     /// How many lines hold each query anchor.
@@ -233,16 +231,16 @@ impl ConsoleCompressor {
             lines: 0,
             exchanges: 0,
             messages: 0,
-            last_message: HashMap::new(),
+            last_message: FastMap::default(),
             calls: 0,
             call: None,
             last_nonblank: None,
-            before: HashMap::new(),
-            after: HashMap::new(),
+            before: FastMap::default(),
+            after: FastMap::default(),
             candidates: Vec::new(),
             problems: Vec::new(),
             problems_recorded: [0; 2],
-            problem_shapes: HashSet::new(),
+            problem_shapes: FastSet::default(),
             anchored: Vec::new(),
             anchor_lines: vec![0; query.anchors().len().min(64)],
             leads: Vec::new(),
@@ -260,13 +258,13 @@ impl ConsoleCompressor {
     }
 
     /// Keeps `line` if it fits, counting a marker for it when no neighbour is kept.
-    fn offer(&self, picker: &mut Picker, kept: &HashSet<u64>, line: Line) -> bool {
+    fn offer(&self, picker: &mut Picker, kept: &FastSet<u64>, line: Line) -> bool {
         picker.offer(line.index, self.cost_in(kept, line), None)
     }
 
     /// What keeping `line` costs given the lines `kept`: its tokens, plus a marker's
     /// when it stands alone between elided runs.
-    fn cost_in(&self, kept: &HashSet<u64>, line: Line) -> u64 {
+    fn cost_in(&self, kept: &FastSet<u64>, line: Line) -> u64 {
         let kept_at = |n: Option<&u64>| n.is_some_and(|n| kept.contains(n));
         let alone =
             !(kept_at(self.before.get(&line.index)) || kept_at(self.after.get(&line.index)));
@@ -278,7 +276,7 @@ impl ConsoleCompressor {
     fn keep_first<'g>(
         &self,
         picker: &mut Picker,
-        kept: &mut HashSet<u64>,
+        kept: &mut FastSet<u64>,
         groups: impl IntoIterator<Item = &'g [Line]>,
         budget: u64,
     ) {
@@ -310,8 +308,8 @@ impl ConsoleCompressor {
 
     /// Keeps conversation lines by their worth (see the module documentation), best
     /// first, re-ranking a line whose exchange gained a kept line since it was ranked.
-    fn keep_ranked(&self, picker: &mut Picker, kept: &mut HashSet<u64>) {
-        let mut per_exchange: HashMap<u32, u32> = HashMap::new();
+    fn keep_ranked(&self, picker: &mut Picker, kept: &mut FastSet<u64>) {
+        let mut per_exchange: FastMap<u32, u32> = FastMap::default();
         let worth = |c: &Candidate, kept_in_exchange: u32| {
             let relevance =
                 self.bm25.score(&c.tf, c.len) + ANCHOR_WEIGHT * self.identifying(c.anchors);
@@ -410,15 +408,20 @@ impl Compressor for ConsoleCompressor {
         for (i, lines) in self.anchor_lines.iter_mut().enumerate() {
             *lines += anchors >> i & 1;
         }
-        let len = self.query.term_freqs(line, &mut self.tf);
         let conversation = matches!(self.part, Part::User | Part::Agent);
         // Raw output has its own cap, so early tool errors cannot crowd out a failure
         // the user pastes later.
         let recorded = &mut self.problems_recorded[usize::from(!conversation)];
-        if reports_problem(line)
+        let problem = reports_problem(line)
             && *recorded < MAX_MUST_LINES
-            && self.problem_shapes.insert(shape(line))
-        {
+            && self.problem_shapes.insert(shape(line));
+        // Term frequencies only for lines that are ranked: most lines are tool output.
+        let len = if problem || conversation {
+            self.query.term_freqs(line, &mut self.tf)
+        } else {
+            0
+        };
+        if problem {
             *recorded += 1;
             self.problems.push(Problem {
                 line: me,
@@ -459,7 +462,7 @@ impl Compressor for ConsoleCompressor {
 
     fn select(&mut self, ctx: &Context) -> Selection {
         let mut picker = Picker::new(ctx.budget);
-        let mut kept = HashSet::new();
+        let mut kept = FastSet::default();
         let share = |s: f64| (ctx.budget as f64 * s) as u64;
         // Problems the conversation reports (an error the user pasted, the agent's
         // diagnosis) before raw tool output; then those the query speaks of; then in
