@@ -37,11 +37,7 @@ fn buried_errors_survive_and_the_original_comes_back() {
     let store = tempfile::tempdir().unwrap();
     let (input, errors) = buried_errors_log();
     let out = run_with_input(&mut bin("headroom", store.path()), &input);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let view = out.stdout;
     assert!(
         view.len() * 100 < input.len() * 15,
@@ -232,11 +228,7 @@ fn concurrent_processes_share_one_store() {
         .map(|(child, writer)| {
             let out = child.wait_with_output().unwrap();
             writer.join().unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            assert_success(&out);
             assert!(
                 out.stderr.is_empty(),
                 "{}",
@@ -450,11 +442,7 @@ fn gc_prunes_and_a_pruned_hash_says_so() {
         .args(["gc", "--max-size", "0"])
         .output()
         .unwrap();
-    assert!(
-        gc.status.success(),
-        "{}",
-        String::from_utf8_lossy(&gc.stderr)
-    );
+    assert_success(&gc);
     assert!(String::from_utf8_lossy(&gc.stdout).contains("removed 1 original"));
     let back = bin("headroom-cat", store.path())
         .arg(&hash)
@@ -538,11 +526,7 @@ fn a_corrupt_index_does_not_break_the_pipe() {
     assert!(first.status.success());
     // The filter only drops pending records; gc opens the index (and creates it).
     let gc = bin("headroom", store.path()).arg("gc").output().unwrap();
-    assert!(
-        gc.status.success(),
-        "{}",
-        String::from_utf8_lossy(&gc.stderr)
-    );
+    assert_success(&gc);
     for name in ["conf", "db"] {
         let path = store.path().join("index").join(name);
         assert!(path.exists(), "{} missing", path.display());
@@ -550,11 +534,7 @@ fn a_corrupt_index_does_not_break_the_pipe() {
     }
     let (other, _) = buried_errors_log();
     let out = run_with_input(&mut bin("headroom", store.path()), &other);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.lines().count() <= 1,
@@ -690,11 +670,7 @@ fn big_json_is_cut_to_budget_and_markers_bring_items_back() {
             ]),
             b"",
         );
-        assert!(
-            back.status.success(),
-            "{}",
-            String::from_utf8_lossy(&back.stderr)
-        );
+        assert_success(&back);
         let items: Vec<serde_json::Value> = back
             .stdout
             .split(|&c| c == b'\n')

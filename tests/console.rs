@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{assert_accounts_for_every_line, bin, read_fixture, run_with_input};
+use common::{assert_accounts_for_every_line, assert_success, bin, read_fixture, run_with_input};
 
 const SESSION: &str = "transcripts/claude-console-bookminder-day-005.md";
 const QUERY: &str = "What problems came up in this session (pre-commit in Tower, CI/formatting \
@@ -19,11 +19,7 @@ fn view(query: Option<&str>) -> String {
     }
     let input = read_fixture(SESSION);
     let out = run_with_input(&mut cmd, &input);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     assert_accounts_for_every_line(&input, &out.stdout);
     String::from_utf8(out.stdout).unwrap()
 }

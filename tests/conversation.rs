@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{bin, fixture, read_fixture, run_with_input};
+use common::{assert_success, bin, fixture, read_fixture, run_with_input};
 use serde_json::Value;
 
 const SESSION: &str = "transcripts/claude-python-to-rust.jsonl";
@@ -17,11 +17,7 @@ fn view_with_store(query: &str) -> (tempfile::TempDir, String) {
         bin("headroom", store.path()).args(["--query", query]),
         &read_fixture(SESSION),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     (store, String::from_utf8(out.stdout).unwrap())
 }
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{bin, lines_of, marker_hash, read_fixture, run_with_input};
+use common::{assert_success, bin, lines_of, marker_hash, read_fixture, run_with_input};
 use serde_json::{Map, Value};
 
 /// Reads one table row back into an object: one JSON value per column, an empty cell
@@ -135,11 +135,7 @@ fn errors_outliers_and_query_matches_are_kept_and_markers_break_down_by_level() 
             .args(args)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out);
         out.stdout
     };
     let items = cat(&["--items", "100:200"]);

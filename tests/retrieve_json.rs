@@ -78,11 +78,7 @@ fn log_records() -> String {
 /// Stores `input` by piping it through `headroom`; returns the short hash.
 fn store(dir: &Path, input: &str) -> String {
     let out = run_with_input(bin("headroom", dir).arg("--stats"), input.as_bytes());
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let stderr = String::from_utf8(out.stderr).unwrap();
     let stats: Value = serde_json::from_str(stderr.lines().last().unwrap()).unwrap();
     let hash = stats["hash"].as_str().expect("the original was stored");

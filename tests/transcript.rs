@@ -20,11 +20,7 @@ fn transcript(store: &Path, args: &[&str]) -> String {
         .args(args)
         .output()
         .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -217,11 +213,7 @@ fn escapes_line_endings_and_unknown_records_survive() {
         bin("headroom", store.path()).args(["transcript", "-"]),
         input.as_bytes(),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let output = String::from_utf8(out.stdout).unwrap();
     let (a, b): (Vec<&str>, Vec<&str>) = (
         input.split("\r\n").collect(),
@@ -486,11 +478,7 @@ fn transcript_stdin(store: &Path, session: &str) -> Vec<Value> {
         bin("headroom", store).args(["transcript", "-"]),
         session.as_bytes(),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()

@@ -72,27 +72,28 @@ pub fn filter_fixture(name: &str, query: Option<&str>, budget: u64) -> (Vec<u8>,
     (input, out, report.kind)
 }
 
+/// Asserts a run of a binary succeeded, showing its stderr if not.
+pub fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The original stored under `hash`, as `headroom-cat HASH` prints it.
 pub fn original(store: &Path, hash: &str) -> Vec<u8> {
     let out = bin("headroom-cat", store)
         .arg(hash)
         .output()
         .expect("headroom-cat");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     out.stdout
 }
 
 /// Asserts the run succeeded and printed exactly `input`: the fail-open promise.
 pub fn assert_passed_through(out: &Output, input: &[u8]) {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(out);
     assert!(
         out.stdout == input,
         "output must be the input, byte for byte"
